@@ -1,0 +1,224 @@
+"""Settings of chinhquyen, read from environment variables (docs/configuration.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from chinhquyen.config.env import env_bool, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(env_str("CHINHQUYEN_HOME", str(Path.cwd())))
+VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+
+DEFAULT_SECRET_KEY = "chinhquyen-insecure-default-key-change-me"  # noqa: S105 - the refused default
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = env_str("SECRET_KEY", DEFAULT_SECRET_KEY)
+TESTING = "pytest" in sys.modules or env_bool("TESTING", False)
+if not DEBUG and not TESTING and SECRET_KEY == DEFAULT_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "SECRET_KEY is the default one and DEBUG is off: set SECRET_KEY (Khóa bí mật đang là giá trị mặc định; hãy đặt biến SECRET_KEY)."
+    )
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "chinhquyen.core",
+    "chinhquyen.organizations",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "chinhquyen.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "chinhquyen.organizations.middleware.SecondFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "chinhquyen.core.middleware.LoginRequiredByDefaultMiddleware",
+]
+
+ROOT_URLCONF = "chinhquyen.config.urls"
+WSGI_APPLICATION = "chinhquyen.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "chinhquyen.organizations.context_processors.official_context",
+            ],
+        },
+    },
+]
+
+# --- Database -------------------------------------------------------------------------------
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'chinhquyen.sqlite3'}")
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and IMMEDIATE transactions: writers queue for the lock at BEGIN instead of failing
+    # half-way (DESIGN.md, facts about the stack).
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+    # Tests use a file, not ":memory:", so that threads and processes share the database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts -------------------------------------------------------------------------------
+AUTH_USER_MODEL = "organizations.Account"
+LOGIN_URL = "organizations:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "organizations:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+#: Failed logins in a row before an account is locked, and for how long (minutes).
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+#: The demo accounts' shared password (printed by `make run`); used only by `load_demo`.
+DEMO_PASSWORD = env_str("DEMO_PASSWORD", "ChinhQuyen@2026")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG and not TESTING)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Language and time ----------------------------------------------------------------------
+LANGUAGE_CODE = env_str("LANGUAGE_CODE", "vi")
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = env_str("TIME_ZONE", "Asia/Ho_Chi_Minh")
+USE_I18N = True
+USE_TZ = True
+
+# --- Files ----------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+FRONTEND_DIR = Path(env_str("FRONTEND_DIR", str(PACKAGE_DIR.parent.parent / "frontend" / "node_modules")))
+STATICFILES_DIRS = [
+    ("vendor/uswds", FRONTEND_DIR / "@uswds" / "uswds" / "dist"),
+    ("vendor/htmx", FRONTEND_DIR / "htmx.org" / "dist"),
+    ("vendor/be-vietnam-pro", FRONTEND_DIR / "@fontsource" / "be-vietnam-pro"),
+]
+STATICFILES_DIRS = [(prefix, path) for prefix, path in STATICFILES_DIRS if path.exists()]
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 20 * 1024 * 1024)
+
+# --- E-mail ---------------------------------------------------------------------------------
+EMAIL_URL = env_str("EMAIL_URL", "console://")
+
+
+def _email_settings(url: str) -> dict[str, object]:
+    parsed = urlparse(url)
+    backends = {
+        "console": "django.core.mail.backends.console.EmailBackend",
+        "locmem": "django.core.mail.backends.locmem.EmailBackend",
+        "smtp": "django.core.mail.backends.smtp.EmailBackend",
+        "smtps": "django.core.mail.backends.smtp.EmailBackend",
+        "submission": "django.core.mail.backends.smtp.EmailBackend",
+    }
+    if parsed.scheme not in backends:
+        raise ImproperlyConfigured(f"EMAIL_URL: unknown scheme {parsed.scheme!r}")
+    return {
+        "EMAIL_BACKEND": backends[parsed.scheme],
+        "EMAIL_HOST": parsed.hostname or "localhost",
+        "EMAIL_PORT": parsed.port or (465 if parsed.scheme == "smtps" else 587 if parsed.scheme == "submission" else 25),
+        "EMAIL_HOST_USER": unquote(parsed.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
+        "EMAIL_USE_SSL": parsed.scheme == "smtps",
+        "EMAIL_USE_TLS": parsed.scheme == "submission",
+    }
+
+
+globals().update(_email_settings(EMAIL_URL))
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chinhquyen@localhost")
+
+# --- Background work (django-tasks + django-tasks-db) ----------------------------------------
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- API ------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "chinhquyen.core.api.errors.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "chinhquyen.core.api.pagination.KeysetPagination",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "chinhquyen API",
+    "DESCRIPTION": "API của nền tảng chính quyền điện tử chinhquyen (v1).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# --- Logging --------------------------------------------------------------------------------
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+}
+
+#: Name of the deployment shown in the header (the province).
+SITE_NAME = env_str("SITE_NAME", "Chính quyền điện tử")

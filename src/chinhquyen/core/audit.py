@@ -1,0 +1,150 @@
+"""Writing and verifying the audit chain (see `core.models`)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from chinhquyen.core.middleware import current_client_address, current_request_id
+from chinhquyen.core.models import AuditChainHead, AuditEvent
+
+GENESIS_HASH = "0" * 64
+
+
+def _canonical(event: AuditEvent) -> bytes:
+    """The bytes an event's hash covers: every field but the hash itself, in a fixed order."""
+    payload = {
+        "sequence": event.sequence,
+        "occurred_at": event.occurred_at.astimezone(timezone.UTC).isoformat(timespec="microseconds"),
+        "actor_id": event.actor_id,
+        "actor_username": event.actor_username,
+        "agency_id": event.agency_id,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "summary": event.summary,
+        "request_id": event.request_id,
+        "client_address": event.client_address,
+        "previous_hash": event.previous_hash,
+    }
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+
+
+def compute_hash(event: AuditEvent) -> str:
+    return hashlib.sha256(_canonical(event)).hexdigest()
+
+
+def _json_safe(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def record_event(
+    *,
+    action: str,
+    actor: Any | None = None,
+    agency_id: int | None = None,
+    object_type: str = "",
+    object_id: object = "",
+    summary: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain. Must run inside the transaction of the change it records.
+
+    The head row is locked (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's IMMEDIATE transactions
+    already serialise writers), so two concurrent writers never share a sequence number.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event must run inside the transaction of the change it records")
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        head = AuditChainHead.objects.create(pk=1, last_sequence=0, last_hash=GENESIS_HASH)
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    event = AuditEvent(
+        sequence=head.last_sequence + 1,
+        occurred_at=timezone.now(),
+        actor_id=getattr(actor, "pk", None),
+        actor_username=getattr(actor, "username", "") or "",
+        agency_id=agency_id,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        summary=_json_safe(summary or {}),
+        request_id=current_request_id() or "",
+        client_address=current_client_address() or "",
+        previous_hash=head.last_hash,
+    )
+    event.hash = compute_hash(event)
+    event.save(force_insert=True)
+    head.last_sequence = event.sequence
+    head.last_hash = event.hash
+    head.save(update_fields=["last_sequence", "last_hash"])
+    return event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    sequence: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"#{self.sequence}" if self.sequence is not None else "head"
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    checked: int
+    first_break: ChainBreak | None
+
+    @property
+    def ok(self) -> bool:
+        return self.first_break is None
+
+
+def _events_in_storage_order() -> Iterator[AuditEvent]:
+    # Storage order is the primary key (insertion order); the sequence column is checked
+    # against it, so a row whose sequence was rewritten to reorder the chain is caught.
+    return AuditEvent.objects.order_by("pk").iterator(chunk_size=2000)
+
+
+def verify_chain() -> VerifyResult:
+    """Recompute every link; report the first broken one.
+
+    Catches a modified row (its hash no longer matches), a deleted row (a gap in the sequence,
+    or a tail shorter than the head says), an inserted row (a link that does not point to its
+    predecessor) and reordered rows (sequence out of storage order).
+    """
+    expected_sequence = 1
+    previous_hash = GENESIS_HASH
+    checked = 0
+    for event in _events_in_storage_order():
+        checked += 1
+        if event.sequence != expected_sequence:
+            return VerifyResult(
+                checked, ChainBreak(event.sequence, f"expected sequence {expected_sequence}: a row was deleted, inserted or moved")
+            )
+        if event.previous_hash != previous_hash:
+            return VerifyResult(
+                checked, ChainBreak(event.sequence, "does not point to the previous event: a row was inserted, deleted or reordered")
+            )
+        if compute_hash(event) != event.hash:
+            return VerifyResult(checked, ChainBreak(event.sequence, "content does not match its hash: the row was modified"))
+        previous_hash = event.hash
+        expected_sequence += 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    last_sequence = expected_sequence - 1
+    if head is None:
+        if checked:
+            return VerifyResult(checked, ChainBreak(None, "the chain head is missing"))
+        return VerifyResult(checked, None)
+    if head.last_sequence != last_sequence or head.last_hash != previous_hash:
+        return VerifyResult(
+            checked,
+            ChainBreak(None, f"the head says #{head.last_sequence} but the chain ends at #{last_sequence}: rows were deleted at the end"),
+        )
+    return VerifyResult(checked, None)

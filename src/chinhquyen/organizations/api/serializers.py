@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from chinhquyen.organizations.models import Account, Agency, RoleAssignment
+
+
+class TokenRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenResponseSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    token = serializers.CharField()
+
+
+class AgencySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    parent_code = serializers.CharField(source="parent.code", allow_null=True, read_only=True)
+
+    class Meta:
+        model = Agency
+        fields = ["id", "code", "name", "short_name", "level", "kind", "parent", "parent_code", "valid_from", "valid_to", "code_verified"]
+
+
+class AgencyDetailSerializer(AgencySerializer):
+    current_successors = serializers.SerializerMethodField()
+
+    class Meta(AgencySerializer.Meta):
+        fields = [*AgencySerializer.Meta.fields, "current_successors"]
+
+    def get_current_successors(self, obj: Agency) -> list[dict[str, object]]:
+        return [{"id": a.pk, "code": a.code, "name": a.name} for a in self.context["successors"]]
+
+
+class RoleSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    agency_code = serializers.CharField(source="agency.code")
+    agency_name = serializers.CharField(source="agency.name")
+
+    class Meta:
+        model = RoleAssignment
+        fields = ["role", "agency_code", "agency_name", "valid_from", "valid_to"]
+
+
+class MeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Account
+        fields = ["id", "username", "full_name", "kind", "roles"]
+
+    def get_roles(self, obj: Account) -> list[dict[str, object]]:
+        return RoleSerializer(self.context["roles"], many=True).data  # type: ignore[return-value]

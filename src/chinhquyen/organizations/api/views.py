@@ -1,0 +1,94 @@
+"""API of the organisations app: tokens, the agency directory (as of a date), the caller."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, permissions
+from rest_framework.authtoken.models import Token
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from chinhquyen.core.errors import DomainError
+from chinhquyen.organizations import authentication
+from chinhquyen.organizations.access import access_agency_for_official
+from chinhquyen.organizations.api.serializers import (
+    AgencyDetailSerializer,
+    AgencySerializer,
+    MeSerializer,
+    TokenRequestSerializer,
+    TokenResponseSerializer,
+)
+from chinhquyen.organizations.models import Agency
+from chinhquyen.organizations.selectors import current_successors, roles_of, today
+
+
+class TokenView(APIView):
+    permission_classes = [permissions.AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer}, summary="Lấy token truy cập API")
+    def post(self, request: Request) -> Response:
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        account = authentication.check_credentials(
+            username=serializer.validated_data["username"], password=serializer.validated_data["password"]
+        )
+        token, _created = Token.objects.get_or_create(user=account)
+        return Response({"token": token.key})
+
+
+def _as_of(request: Request) -> dt.date:
+    raw = request.query_params.get("as_of")
+    if not raw:
+        return today()
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise DomainError(
+            "invalid",
+            _("The date “%(value)s” is not in the form YYYY-MM-DD.") % {"value": raw},
+            fields={"as_of": [_("Expected YYYY-MM-DD.")]},
+        ) from None
+
+
+class AgencyListView(generics.ListAPIView):  # type: ignore[type-arg]
+    serializer_class = AgencySerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="Only agencies in force on this day (default today)."),
+            OpenApiParameter("parent", OpenApiTypes.INT, description="Only the direct subordinates of this agency."),
+            OpenApiParameter("level", OpenApiTypes.STR, enum=["central", "province", "district", "commune"]),
+        ],
+        summary="Danh bạ cơ quan tại một ngày",
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        queryset = Agency.objects.valid_on(_as_of(self.request)).select_related("parent")
+        parent = self.request.query_params.get("parent")
+        if parent and parent.isdigit():
+            queryset = queryset.filter(parent_id=int(parent))
+        level = self.request.query_params.get("level")
+        if level:
+            queryset = queryset.filter(level=level)
+        return queryset
+
+
+class AgencyDetailView(APIView):
+    @extend_schema(responses={200: AgencyDetailSerializer}, summary="Một cơ quan, với cơ quan kế thừa hiện nay")
+    def get(self, request: Request, agency_id: int) -> Response:
+        agency = access_agency_for_official(official=request.user, agency_id=agency_id)  # type: ignore[arg-type]
+        return Response(AgencyDetailSerializer(agency, context={"successors": current_successors(agency)}).data)
+
+
+class MeView(APIView):
+    @extend_schema(responses={200: MeSerializer}, summary="Tài khoản đang gọi API và vai trò của họ")
+    def get(self, request: Request) -> Response:
+        return Response(MeSerializer(request.user, context={"roles": roles_of(request.user)}).data)  # type: ignore[arg-type]

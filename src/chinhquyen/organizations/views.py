@@ -1,0 +1,111 @@
+"""The officials' pages of the organisations app: login, second factor, the agency tree."""
+
+from __future__ import annotations
+
+import io
+
+import segno
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from chinhquyen.core.errors import DomainError
+from chinhquyen.organizations import authentication
+from chinhquyen.organizations.access import access_agency_for_official
+from chinhquyen.organizations.forms import AsOfForm, LoginForm, TotpForm
+from chinhquyen.organizations.middleware import SESSION_KEY
+from chinhquyen.organizations.models import Account
+from chinhquyen.organizations.selectors import agency_tree, current_successors, today
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return "/"
+
+
+@require_http_methods(["GET", "POST"])
+def login_view(request: HttpRequest) -> HttpResponse:
+    form = LoginForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = authentication.check_credentials(username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+        except DomainError as exc:
+            error = exc.message
+        else:
+            login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+            if authentication.second_factor_required(account):
+                request.session[SESSION_KEY] = True
+                return redirect(f"/accounts/second-factor/?next={_next_url(request)}")
+            return HttpResponseRedirect(_next_url(request))
+    return render(
+        request, "organizations/login.html", {"form": form, "error": error, "next": _next_url(request)}, status=400 if error else 200
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("organizations:login")
+
+
+@require_http_methods(["GET", "POST"])
+def second_factor_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("organizations:login")
+    account: Account = request.user  # type: ignore[assignment]
+    enrolling = not account.totp_confirmed
+    if enrolling and (not account.totp_secret or request.method == "GET"):
+        authentication.start_totp_enrolment(account=account)
+    form = TotpForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            authentication.verify_totp(account=account, code=form.cleaned_data["code"])
+        except DomainError as exc:
+            error = exc.message
+        else:
+            request.session.pop(SESSION_KEY, None)
+            request.session.cycle_key()
+            return HttpResponseRedirect(_next_url(request))
+    qr_svg = None
+    if enrolling:
+        buffer = io.BytesIO()
+        segno.make(authentication.totp_uri(account)).save(buffer, kind="svg", scale=4, title=_("QR code for the authenticator app"))
+        qr_svg = buffer.getvalue().decode()
+    context = {
+        "form": form,
+        "error": error,
+        "enrolling": enrolling,
+        "secret": account.totp_secret if enrolling else None,
+        "qr_svg": qr_svg,
+        "next": _next_url(request),
+    }
+    return render(request, "organizations/second_factor.html", context, status=400 if error else 200)
+
+
+def agency_tree_view(request: HttpRequest) -> HttpResponse:
+    form = AsOfForm(request.GET or None)
+    as_of = form.cleaned_data.get("as_of") if form.is_valid() else None
+    day = as_of or today()
+    return render(request, "organizations/agency_tree.html", {"form": form, "as_of": day, "roots": agency_tree(as_of=day)})
+
+
+def agency_detail_view(request: HttpRequest, agency_id: int) -> HttpResponse:
+    try:
+        agency = access_agency_for_official(official=request.user, agency_id=agency_id)  # type: ignore[arg-type]
+    except DomainError as exc:
+        return render(request, "core/error.html", {"error": exc}, status=exc.status)
+    context = {
+        "agency": agency,
+        "successors": current_successors(agency),
+        "predecessors": [s.predecessor for s in agency.successions_in.select_related("predecessor")],
+        "units": agency.units.order_by("name"),
+        "children": agency.children.order_by("name"),
+    }
+    return render(request, "organizations/agency_detail.html", context)
