@@ -10,6 +10,7 @@ one order) and catches a deleted tail.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -44,3 +45,48 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.last_sequence}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    SUCCEEDED = "succeeded", "Succeeded"
+    FAILED = "failed", "Failed"
+
+
+class JobProgress(models.Model):
+    """How far a background job has got, for the page that polls it (htmx) and for its final report.
+
+    Generic: `kind` names the job (`organizations.import_agencies`), `report` holds what the job
+    wants to show at the end (counts, refused rows). Written by the job outside its own business
+    transaction, so the polling page sees it move.
+    """
+
+    kind = models.CharField(max_length=100, db_index=True)
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    phase = models.CharField(max_length=30, blank=True, help_text="What the job is doing now (reading, checking, saving).")
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk} {self.status} {self.done}/{self.total}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.is_finished:
+            return 100
+        if not self.total:
+            return 0
+        return min(100, self.done * 100 // self.total)
