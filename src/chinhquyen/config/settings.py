@@ -104,6 +104,9 @@ AUTH_USER_MODEL = "organizations.Account"
 LOGIN_URL = "organizations:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "organizations:login"
+if TESTING:
+    # Hashing strength is not what the tests check; the real hasher (PBKDF2) is the default elsewhere.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -138,6 +141,7 @@ USE_TZ = True
 # --- Files ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 FRONTEND_DIR = Path(env_str("FRONTEND_DIR", str(PACKAGE_DIR.parent.parent / "frontend" / "node_modules")))
 STATICFILES_DIRS = [
     ("vendor/uswds", FRONTEND_DIR / "@uswds" / "uswds" / "dist"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ def _canonical(event: AuditEvent) -> bytes:
     """The bytes an event's hash covers: every field but the hash itself, in a fixed order."""
     payload = {
         "sequence": event.sequence,
-        "occurred_at": event.occurred_at.astimezone(timezone.UTC).isoformat(timespec="microseconds"),
+        "occurred_at": event.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
         "actor_id": event.actor_id,
         "actor_username": event.actor_username,
         "agency_id": event.agency_id,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 #: QCVN 102:2016 layout of the electronic identifier code, used by the document axis
 #: (STANDARDS §1.10, §13.5.4): `V1V2V3.Z1Z2.Y1Y2.MX1X2`, level 1 on the right.
-AGENCY_CODE_RE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
+AGENCY_CODE_RE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$", re.ASCII)
 
 
 class AgencyLevel(models.TextChoices):
