@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "chinhquyen.core",
     "chinhquyen.organizations",
+    "chinhquyen.workdays",
 ]
 
 MIDDLEWARE = [
