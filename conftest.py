@@ -11,3 +11,28 @@ from chinhquyen.core.testing.personas import Cast, make_cast
 def cast(db: None) -> Cast:
     """The shared personas (STYLE.md): clerk/leader/specialist of A, clerk of B, counter officer, citizen."""
     return make_cast()
+
+
+@pytest.fixture(autouse=True)
+def _audit_guards(request: pytest.FixtureRequest) -> object:
+    """Keep the audit table's append-only triggers in place during each database test.
+
+    SQLite's flush (the teardown of transactional tests) empties tables with DELETE, which the
+    trigger refuses; PostgreSQL's uses TRUNCATE, which row triggers do not see. So on SQLite the
+    triggers are lifted for the flush only and put back before the next test.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        yield
+        return
+    transactional = bool(marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from django.db import connection
+
+    from chinhquyen.core import dbguards
+
+    if connection.vendor == "sqlite":
+        dbguards.set_guards(connection, enabled=True)
+    yield
+    if transactional and connection.vendor == "sqlite":
+        dbguards.set_guards(connection, enabled=False)

@@ -28,16 +28,22 @@ POSTGRES_DROP = [
 ]
 
 
-def _run(schema_editor: Any, statements: list[str]) -> None:
-    for sql in statements:
-        schema_editor.execute(sql)
+def set_guards(connection: Any, *, enabled: bool) -> None:
+    """Create (or drop) the triggers on `connection`; idempotent."""
+    if connection.vendor == "sqlite":
+        statements = SQLITE_CREATE if enabled else SQLITE_DROP
+    elif connection.vendor == "postgresql":
+        statements = POSTGRES_CREATE if enabled else POSTGRES_DROP
+    else:
+        statements = []
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
 
 
 def create_guards(apps: Any, schema_editor: Any) -> None:
-    vendor = schema_editor.connection.vendor
-    _run(schema_editor, SQLITE_CREATE if vendor == "sqlite" else POSTGRES_CREATE if vendor == "postgresql" else [])
+    set_guards(schema_editor.connection, enabled=True)
 
 
 def drop_guards(apps: Any, schema_editor: Any) -> None:
-    vendor = schema_editor.connection.vendor
-    _run(schema_editor, SQLITE_DROP if vendor == "sqlite" else POSTGRES_DROP if vendor == "postgresql" else [])
+    set_guards(schema_editor.connection, enabled=False)
