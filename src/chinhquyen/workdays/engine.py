@@ -76,7 +76,7 @@ def _time_us(value: dt.time) -> int:
 class Hours:
     """Working weekdays and the periods of a working day (the same periods every working day)."""
 
-    __slots__ = ("day_length", "first_opening", "periods", "weekdays", "_before")
+    __slots__ = ("_before", "day_length", "first_opening", "periods", "weekdays")
 
     def __init__(self, weekdays: Iterable[int], periods: Iterable[tuple[dt.time, dt.time]]) -> None:
         self.weekdays = frozenset(weekdays)
@@ -387,7 +387,9 @@ class WorkingCalendar:
             return self._join(position)
         return self._join(self._advance(position, amount))
 
-    def between(self, a: dt.datetime | dt.date, b: dt.datetime | dt.date, *, pauses: Iterable[tuple[dt.datetime, dt.datetime]] = ()) -> dt.timedelta:
+    def between(
+        self, a: dt.datetime | dt.date, b: dt.datetime | dt.date, *, pauses: Iterable[tuple[dt.datetime, dt.datetime]] = ()
+    ) -> dt.timedelta:
         """Working time from `a` to `b` outside the pauses; negative when `b` is before `a`."""
         pa, pb = self._split(a), self._split(b)
         sign = 1

@@ -130,7 +130,9 @@ def parse_calendar_file(raw: str | bytes | dict[str, Any]) -> CalendarFile:
             raise _malformed(_("day %(index)s is not an object.") % {"index": index + 1}, field_name=where)
         extra = sorted(set(entry) - {"date", "kind", "name", "reference"})
         if extra:
-            raise _malformed(_("day %(index)s has unknown key(s): %(keys)s.") % {"index": index + 1, "keys": ", ".join(extra)}, field_name=where)
+            raise _malformed(
+                _("day %(index)s has unknown key(s): %(keys)s.") % {"index": index + 1, "keys": ", ".join(extra)}, field_name=where
+            )
         raw_date = entry.get("date")
         try:
             day = dt.date.fromisoformat(raw_date) if isinstance(raw_date, str) and len(raw_date) == 10 else None
@@ -145,7 +147,8 @@ def parse_calendar_file(raw: str | bytes | dict[str, Any]) -> CalendarFile:
         if day.year != year:
             raise DomainError(
                 "workdays.date_outside_year",
-                _("Day %(index)s: %(date)s is not in %(year)s, the year of the file.") % {"index": index + 1, "date": raw_date, "year": year},
+                _("Day %(index)s: %(date)s is not in %(year)s, the year of the file.")
+                % {"index": index + 1, "date": raw_date, "year": year},
                 fields={f"{where}.date": [_("Outside the file's year.")]},
             )
         if day in seen:

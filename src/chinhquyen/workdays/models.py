@@ -51,9 +51,7 @@ class CalendarYear(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
     reference = models.CharField(_("legal reference"), max_length=1000, blank=True)
-    notices = models.JSONField(
-        _("notices"), default=list, blank=True, help_text=_("The notices this year follows: number, date, title.")
-    )
+    notices = models.JSONField(_("notices"), default=list, blank=True, help_text=_("The notices this year follows: number, date, title."))
     source = models.CharField(_("source"), max_length=10, choices=CalendarSource.choices, default=CalendarSource.NOTICE)
     confirmed = models.BooleanField(_("confirmed"), default=False)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)

@@ -149,14 +149,14 @@ def confirm_year(*, year: int, actor: Any = None) -> CalendarYear:
         row.confirmed_by = actor if getattr(actor, "pk", None) else None
         row.revision = new_revision()
         row.save()
-        record_event(action="workdays.year_confirmed", actor=actor, object_type="workdays.calendaryear", object_id=year, summary={"year": year})
+        record_event(
+            action="workdays.year_confirmed", actor=actor, object_type="workdays.calendaryear", object_id=year, summary={"year": year}
+        )
         _changed()
     return row
 
 
-def set_day_kind(
-    *, day: dt.date, kind: str | None, name: str = "", legal_reference: str = "", actor: Any = None
-) -> CalendarDay | None:
+def set_day_kind(*, day: dt.date, kind: str | None, name: str = "", legal_reference: str = "", actor: Any = None) -> CalendarDay | None:
     """Make `day` a holiday, compensation day or swapped day (`kind`), or an ordinary day (`kind` None or "").
 
     A year not stored yet is first stored from the rule proposal (unconfirmed), so that the
@@ -225,7 +225,9 @@ def _parse_periods(periods: Iterable[Sequence[dt.time | str]]) -> list[tuple[dt.
             start, end = (p if isinstance(p, dt.time) else dt.time.fromisoformat(str(p)) for p in pair)
         except (TypeError, ValueError):
             raise DomainError(
-                "workdays.hours_invalid", _("Each working period is a start and an end time, HH:MM."), fields={"periods": [_("Expected HH:MM.")]}
+                "workdays.hours_invalid",
+                _("Each working period is a start and an end time, HH:MM."),
+                fields={"periods": [_("Expected HH:MM.")]},
             ) from None
         parsed.append((start.replace(second=0, microsecond=0), end.replace(second=0, microsecond=0)))
     return parsed
@@ -243,7 +245,9 @@ def set_working_hours(
     parsed = _parse_periods(periods)
     if not days or any(not isinstance(d, int) or not 0 <= d <= 6 for d in days):
         raise DomainError(
-            "workdays.hours_invalid", _("Choose at least one working weekday (0 = Monday … 6 = Sunday)."), fields={"weekdays": [_("Invalid.")]}
+            "workdays.hours_invalid",
+            _("Choose at least one working weekday (0 = Monday … 6 = Sunday)."),
+            fields={"weekdays": [_("Invalid.")]},
         )
     if not parsed:
         raise DomainError("workdays.hours_invalid", _("Give at least one working period."), fields={"periods": [_("Required.")]})
@@ -260,7 +264,9 @@ def set_working_hours(
     agency_id = None if agency is None else int(agency.pk)
     with transaction.atomic():
         lock_for_transaction(f"workdays-hours:{agency_id}")
-        row = WorkingHours.objects.select_for_update().filter(agency_id=agency_id).first() or WorkingHours(agency_id=agency_id)
+        existing = WorkingHours.objects.select_for_update()
+        existing = existing.filter(agency__isnull=True) if agency_id is None else existing.filter(agency_id=agency_id)
+        row = existing.first() or WorkingHours(agency_id=agency_id)
         before = {"weekdays": row.weekdays, "periods": row.periods} if row.pk else None
         row.weekdays = days
         row.periods = stored
