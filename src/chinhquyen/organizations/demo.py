@@ -223,7 +223,7 @@ def _agencies() -> list[AgencySpec]:
     # Communes of the new Phú Thọ on the former Hòa Bình area, directly under the province
     # (NQ 1676/NQ-UBTVQH15). Their level-2 numbers start at 51 to stay clear of the departments;
     # no post-2025 commune code was found in data (STANDARDS §13.5.5), so they are demo codes.
-    for number, key, name in [
+    for commune_number, key, name in [
         (51, "pt.phuonghb", "Ủy ban nhân dân phường Hòa Bình"),
         (52, "pt.phuongkyson", "Ủy ban nhân dân phường Kỳ Sơn"),
         (53, "pt.phuongtanhoa", "Ủy ban nhân dân phường Tân Hòa"),
@@ -238,7 +238,9 @@ def _agencies() -> list[AgencySpec]:
         (62, "pt.lacthuy", "Ủy ban nhân dân xã Lạc Thủy"),
         (63, "pt.dabac", "Ủy ban nhân dân xã Đà Bắc"),
     ]:
-        specs.append(AgencySpec(key, f"000.00.{number}.H44", name, "UBND", C, UB, "pt", pt_start, None, legal_reference=COMMUNE_REFERENCE))
+        specs.append(
+            AgencySpec(key, f"000.00.{commune_number}.H44", name, "UBND", C, UB, "pt", pt_start, None, legal_reference=COMMUNE_REFERENCE)
+        )
     return specs
 
 
@@ -530,29 +532,38 @@ def load_demo() -> LoadResult:
                     result.add("units")
                 units[agency_key].append(unit)
         positions = {name: _position(name, leading, result) for name, leading in POSITIONS}
+        # Checking a password is deliberately slow: check one demo account; if DEMO_PASSWORD
+        # changed since the last run, give every demo account the new one (one hash for all),
+        # so that `demo_accounts` stays truthful.
+        password_changed: bool | None = None
         demo_hash: str | None = None
-        for spec in OFFICIALS:
-            agency = by_key[spec.agency]
-            account = Account.objects.filter(username=spec.username).first()
+        for official in OFFICIALS:
+            agency = by_key[official.agency]
+            account = Account.objects.filter(username=official.username).first()
             if account is None:
-                account = services.create_official(username=spec.username, full_name=spec.full_name, password=password, is_demo=True)
+                account = services.create_official(
+                    username=official.username, full_name=official.full_name, password=password, is_demo=True
+                )
                 result.add("accounts")
-            elif account.is_demo and not account.check_password(password):
-                # DEMO_PASSWORD changed since the last run: keep `demo_accounts` truthful. One
-                # hash for every reset account (hashing is deliberately slow).
-                demo_hash = demo_hash or make_password(password)
-                account.password = demo_hash
-                account.save(update_fields=["password"])
-                record_event(action="official.password_reset", object_type="account", object_id=account.pk, summary={"demo": True})
-                result.add("passwords reset")
-            if not RoleAssignment.objects.filter(official=account, agency=agency, role=spec.role, valid_from=agency.valid_from).exists():
+            elif account.is_demo:
+                if password_changed is None:
+                    password_changed = not account.check_password(password)
+                if password_changed:
+                    demo_hash = demo_hash or make_password(password)
+                    account.password = demo_hash
+                    account.save(update_fields=["password"])
+                    record_event(action="official.password_reset", object_type="account", object_id=account.pk, summary={"demo": True})
+                    result.add("passwords reset")
+            if not RoleAssignment.objects.filter(
+                official=account, agency=agency, role=official.role, valid_from=agency.valid_from
+            ).exists():
                 services.assign_role(
                     official=account,
                     agency=agency,
-                    role=spec.role,
+                    role=official.role,
                     valid_from=agency.valid_from,
-                    unit=units[spec.agency][0] if spec.in_unit else None,
-                    position=positions[spec.position],
+                    unit=units[official.agency][0] if official.in_unit else None,
+                    position=positions[official.position],
                 )
                 result.add("roles")
     return result
