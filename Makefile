@@ -25,10 +25,10 @@ test: setup-test ## Lint, types, migrations, API drift, the suite on SQLite and 
 lint: setup ## ruff (lint and format check) and the import rules between apps
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
-	$(BIN)/lint-imports
+	TESTING=1 $(BIN)/lint-imports
 
 typecheck: setup ## mypy with django-stubs
-	$(BIN)/mypy src/chinhquyen
+	TESTING=1 $(BIN)/mypy src/chinhquyen
 
 schema: setup ## Regenerate the committed OpenAPI file docs/openapi.yaml
 	TESTING=1 $(BIN)/chinhquyen spectacular --file docs/openapi.yaml --validate

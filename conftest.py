@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chinhquyen.core.testing.personas import Cast, make_cast
+from chinhquyen.organizations.testing import Cast, make_cast
 
 
 @pytest.fixture

@@ -214,6 +214,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AgencyKindEnum": "chinhquyen.organizations.models.AgencyKind",
+        "AccountKindEnum": "chinhquyen.organizations.models.AccountKind",
+    },
 }
 
 # --- Logging --------------------------------------------------------------------------------

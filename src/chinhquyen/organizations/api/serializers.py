@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from chinhquyen.organizations.models import Account, Agency, RoleAssignment
@@ -22,14 +23,21 @@ class AgencySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         fields = ["id", "code", "name", "short_name", "level", "kind", "parent", "parent_code", "valid_from", "valid_to", "code_verified"]
 
 
+class AgencyRefSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = Agency
+        fields = ["id", "code", "name"]
+
+
 class AgencyDetailSerializer(AgencySerializer):
     current_successors = serializers.SerializerMethodField()
 
     class Meta(AgencySerializer.Meta):
         fields = [*AgencySerializer.Meta.fields, "current_successors"]
 
+    @extend_schema_field(AgencyRefSerializer(many=True))
     def get_current_successors(self, obj: Agency) -> list[dict[str, object]]:
-        return [{"id": a.pk, "code": a.code, "name": a.name} for a in self.context["successors"]]
+        return AgencyRefSerializer(self.context["successors"], many=True).data  # type: ignore[return-value]
 
 
 class RoleSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -48,5 +56,6 @@ class MeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         model = Account
         fields = ["id", "username", "full_name", "kind", "roles"]
 
+    @extend_schema_field(RoleSerializer(many=True))
     def get_roles(self, obj: Account) -> list[dict[str, object]]:
         return RoleSerializer(self.context["roles"], many=True).data  # type: ignore[return-value]
