@@ -5,6 +5,7 @@ PY_VERSION ?= 3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+UV_VERSION := 0.13.9
 export DJANGO_SETTINGS_MODULE := chinhquyen.config.settings
 
 # Debian packages the project needs; only the missing ones are installed (apt-get update first).
@@ -57,7 +58,7 @@ var/.deb-test: var/.deb-run
 
 $(VENV)/.installed: var/.deb-run pyproject.toml requirements.lock
 	@test -x $(BIN)/python || python$(PY_VERSION) -m venv $(VENV) || python3 -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip uv
+	$(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
 	$(BIN)/uv pip sync -q --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
 	@touch $@
