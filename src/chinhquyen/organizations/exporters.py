@@ -109,7 +109,8 @@ def export_xlsx(agencies: list[Agency], progress: Callable[[int, int], None] | N
 
 def export_json(agencies: list[Agency], progress: Callable[[int, int], None] | None = None) -> bytes:
     """The axis agency-list shape {id, code, name, pid} (pid null for a root), plus our own keys
-    (short_name, level, kind, valid_from, valid_to) that the axis ignores and our import reads."""
+    (short_name, level, kind, valid_from, valid_to, administrative_unit_code, code_verified,
+    legal_reference) that the axis ignores and our import reads."""
     included = {a.pk for a in agencies}
     items = []
     for i, agency in enumerate(agencies, start=1):
@@ -124,6 +125,9 @@ def export_json(agencies: list[Agency], progress: Callable[[int, int], None] | N
                 "kind": agency.kind,
                 "valid_from": agency.valid_from.isoformat(),
                 "valid_to": agency.valid_to.isoformat() if agency.valid_to else None,
+                "administrative_unit_code": agency.administrative_unit_code,
+                "code_verified": agency.code_verified,
+                "legal_reference": agency.legal_reference,
             }
         )
         if progress:
