@@ -87,7 +87,11 @@ def test_a_pause_over_the_weekend_moves_nothing() -> None:
 
 
 def test_overlapping_pauses_count_once_and_pauses_before_the_start_count_not_at_all() -> None:
-    pauses = [(at(2026, 3, TUE, 10), at(2026, 3, TUE, 14)), (at(2026, 3, TUE, 13), at(2026, 3, WED, 10)), (at(2026, 2, 25), at(2026, 2, 27))]
+    pauses = [
+        (at(2026, 3, TUE, 10), at(2026, 3, TUE, 14)),
+        (at(2026, 3, TUE, 13), at(2026, 3, WED, 10)),
+        (at(2026, 2, 25), at(2026, 2, 27)),
+    ]
     assert add_working_time(at(2026, 3, MON, 10), days=3, pauses=pauses) == at(2026, 3, FRI, 10)
 
 
