@@ -186,12 +186,12 @@ def _check_year(year: int) -> None:
 def _amount(days: Number | None, hours: Number | None, minutes: Number | None, day_length: int) -> int:
     if days is None and hours is None and minutes is None:
         raise DomainError("workdays.amount_missing", _("Give a number of working days or hours."), fields={"days": [_("Required.")]})
-    total = Decimal(0)
+    total: int | Decimal = 0
     for name, value, unit in (("days", days, day_length), ("hours", hours, US_PER_HOUR), ("minutes", minutes, US_PER_MINUTE)):
         if value is None:
             continue
-        number = Decimal(str(value))
-        if not number.is_finite() or number < 0:
+        number = value if type(value) is int else Decimal(str(value))  # whole numbers stay exact ints (fast path)
+        if (isinstance(number, Decimal) and not number.is_finite()) or number < 0:
             raise DomainError(
                 "workdays.amount_negative",
                 _("The amount of working time cannot be negative."),
@@ -204,7 +204,7 @@ def _amount(days: Number | None, hours: Number | None, minutes: Number | None, d
             _("The amount of working time is more than %(max)s working days.") % {"max": MAX_DAYS},
             fields={"days": [_("Too large.")]},
         )
-    return int(total.to_integral_value())
+    return total if isinstance(total, int) else int(total.to_integral_value())
 
 
 class WorkingCalendar:

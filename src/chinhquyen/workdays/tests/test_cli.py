@@ -57,7 +57,7 @@ def test_add_refuses_bad_input_with_the_error_code(args: list[str], code: str) -
 def test_between_prints_working_minutes_and_days() -> None:
     # Friday 13/02 10:00–17:00 (5:30), Tết, Monday 23/02 (8:00), Tuesday 24/02 07:30–13:30 (4:30).
     out = run("between", "2026-02-13T10:00", "2026-02-24T13:30")[0]
-    assert out.strip() == "1080 minutes (2 working days and 02:00)"
+    assert out.strip() == "1080 minutes (2 working day(s) and 02:00)"
 
 
 def test_show_lists_the_days_of_a_year_and_its_working_day_count() -> None:

@@ -42,7 +42,7 @@ def format_duration(delta: dt.timedelta, day_length_minutes: int) -> str:
     minutes = int(delta.total_seconds() // 60)
     sign = "-" if minutes < 0 else ""
     days, rest = divmod(abs(minutes), day_length_minutes)
-    return _("%(minutes)s minutes (%(sign)s%(days)s working days and %(hours)02d:%(rest)02d)") % {
+    return _("%(minutes)s minutes (%(sign)s%(days)s working day(s) and %(hours)02d:%(rest)02d)") % {
         "minutes": minutes,
         "sign": sign,
         "days": days,
