@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from chinhquyen.core.collation import vietnamese_key
 from chinhquyen.organizations.models import Account, Agency, Delegation, RoleAssignment
 
 
@@ -33,8 +34,8 @@ def agencies_valid_on(day: dt.date):  # type: ignore[no-untyped-def]
 
 
 def agency_tree(*, as_of: dt.date) -> list[TreeNode]:
-    """The tree of agencies in force on `as_of`, roots first, children by name (one query)."""
-    agencies = list(Agency.objects.valid_on(as_of).order_by("name"))
+    """The tree of agencies in force on `as_of`, roots first, children in Vietnamese name order (one query)."""
+    agencies = sorted(Agency.objects.valid_on(as_of), key=lambda a: vietnamese_key(a.name))
     nodes = {a.pk: TreeNode(a) for a in agencies}
     roots: list[TreeNode] = []
     for agency in agencies:
