@@ -33,6 +33,18 @@ def _audit_guards(request: pytest.FixtureRequest) -> object:
 
     if connection.vendor == "sqlite":
         dbguards.set_guards(connection, enabled=True)
+    _restore_migration_data()
     yield
     if transactional and connection.vendor == "sqlite":
         dbguards.set_guards(connection, enabled=False)
+
+
+def _restore_migration_data() -> None:
+    """Put back what data migrations load (the shipped working calendars) after a transactional
+    test's flush emptied the tables; every test sees the database as `migrate` leaves it."""
+    from chinhquyen.workdays import engine, services
+    from chinhquyen.workdays.models import CalendarYear
+
+    if not CalendarYear.objects.exists():
+        services.load_shipped_calendars()
+        engine.invalidate_cache()

@@ -45,3 +45,28 @@ def test_the_pages_work_on_a_phone_width(live_server, browser):
     width = phone.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert width <= 360
+
+
+def test_the_administrators_pages_have_no_serious_accessibility_violation(live_server, page):
+    import datetime as dt
+
+    import pyotp
+
+    from chinhquyen.organizations import services
+    from chinhquyen.organizations.models import Account, Role
+
+    cast = make_cast()
+    admin = services.create_official(username="quantri.tinh", full_name="Quản trị tỉnh", password=cast.password)
+    services.assign_role(official=admin, agency=cast.province, role=Role.PROVINCE_ADMIN, valid_from=dt.date(2020, 1, 1))
+    Account.objects.filter(pk=admin.pk).update(totp_secret=pyotp.random_base32(), totp_confirmed=True)
+    secret = Account.objects.get(pk=admin.pk).totp_secret
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill("quantri.tinh")
+    page.get_by_label("Mật khẩu").fill(cast.password)
+    page.keyboard.press("Enter")
+    page.get_by_label("Mã xác thực").fill(pyotp.TOTP(secret).now())
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    for path in ("/workdays/2026/", "/agencies/import/", "/accounts/second-factor/"):
+        page.goto(f"{live_server.url}{path}")
+        assert _serious_violations(page) == [], path

@@ -230,5 +230,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
+#: Seconds a process keeps the working calendar before re-checking it for changes (workdays,
+#: ADR 0005); a change made in the same process is seen at once.
+WORKDAYS_CACHE_SECONDS = env_int("WORKDAYS_CACHE_SECONDS", 0 if TESTING else 30)
+
 #: Name of the deployment shown in the header (the province).
 SITE_NAME = env_str("SITE_NAME", "Chính quyền điện tử")

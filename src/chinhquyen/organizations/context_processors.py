@@ -27,6 +27,7 @@ def official_context(request: HttpRequest) -> dict[str, Any]:
             "my_agencies": list(agencies.values()),
             "my_roles": roles,
             "is_admin": user.is_superuser or bool(roles & {Role.AGENCY_ADMIN, Role.PROVINCE_ADMIN}),
+            "is_province_admin": user.is_superuser or Role.PROVINCE_ADMIN in roles,
         }
     )
     return context

@@ -23,7 +23,3 @@ class TotpForm(forms.Form):
 
 class AsOfForm(forms.Form):
     as_of = forms.DateField(label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("File (Excel .xlsx, CSV or the axis JSON list)"))

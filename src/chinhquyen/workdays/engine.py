@@ -412,7 +412,7 @@ class _State:
         self.tz = tz
         self.calendars: dict[Hours, WorkingCalendar] = {}
         self.checked_at = time.monotonic()
-        self.ttl = float(getattr(settings, "WORKDAYS_CACHE_SECONDS", 0 if getattr(settings, "TESTING", False) else 30))
+        self.ttl = float(settings.WORKDAYS_CACHE_SECONDS)
 
     def calendar(self, hours: Hours) -> WorkingCalendar:
         calendar = self.calendars.get(hours)
