@@ -6,7 +6,7 @@ set -euo pipefail
 cmd=${1:?start|stop}; dir=${2:?directory}
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
 [ -n "$bindir" ] || { echo "PostgreSQL is not installed" >&2; exit 1; }
-as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+as_pg() { if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi; }
 case "$cmd" in
   start)
     mkdir -p "$dir"; [ "$(id -u)" = 0 ] && chown postgres "$dir"

@@ -102,6 +102,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "organizations.Account"
+AUTHENTICATION_BACKENDS = ["chinhquyen.organizations.backends.RoleBackend"]
 LOGIN_URL = "organizations:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "organizations:login"

@@ -48,7 +48,7 @@ class RequestIdMiddleware:
 #: default); tests/architecture/test_urls_need_login.py walks every URL to hold this.
 PUBLIC_PATH_PREFIXES: tuple[str, ...] = (
     "/accounts/login/",
-    "/accounts/second-factor/",
+    "/accounts/second-factor/",  # its view sends an anonymous visitor to the login page
     "/i18n/",
     "/static/",
     "/healthz",

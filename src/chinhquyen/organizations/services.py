@@ -475,6 +475,10 @@ def assign_role(
         assignment = RoleAssignment.objects.create(
             official=official, agency=agency, role=role, valid_from=valid_from, valid_to=valid_to, unit=unit, position=position
         )
+        if role == Role.PROVINCE_ADMIN and not official.is_staff:
+            # Django's admin opens to staff only; the role backend gives a province admin its permissions.
+            Account.objects.filter(pk=official.pk).update(is_staff=True)
+            official.is_staff = True
         if unit is not None and not UnitMembership.objects.filter(official=official, unit=unit).exists():
             UnitMembership.objects.create(official=official, unit=unit, position=position, valid_from=valid_from, valid_to=valid_to)
         record_event(

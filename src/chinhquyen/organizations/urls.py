@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/login/", views.login_view, name="login"),
     path("accounts/logout/", views.logout_view, name="logout"),
     path("accounts/second-factor/", views.second_factor_view, name="second_factor"),
+    path("accounts/second-factor/enrol/", views.second_factor_enrol_view, name="second_factor_enrol"),
     path("agencies/", views.agency_tree_view, name="agency_tree"),
     path("agencies/<int:agency_id>/", views.agency_detail_view, name="agency_detail"),
     path("agencies/import/", views_import.agency_import_view, name="agency_import"),

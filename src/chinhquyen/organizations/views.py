@@ -38,7 +38,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             error = exc.message
         else:
-            login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, account, backend="chinhquyen.organizations.backends.RoleBackend")
             if authentication.second_factor_required(account):
                 request.session[SESSION_KEY] = True
                 return redirect(f"/accounts/second-factor/?next={_next_url(request)}")
@@ -87,6 +87,15 @@ def second_factor_view(request: HttpRequest) -> HttpResponse:
         "next": _next_url(request),
     }
     return render(request, "organizations/second_factor.html", context, status=400 if error else 200)
+
+
+@require_POST
+def second_factor_enrol_view(request: HttpRequest) -> HttpResponse:
+    """An official turns the TOTP second factor on; the next page shows the key to scan."""
+    if not request.user.is_authenticated:
+        return redirect("organizations:login")
+    request.session[SESSION_KEY] = True
+    return redirect("organizations:second_factor")
 
 
 def agency_tree_view(request: HttpRequest) -> HttpResponse:

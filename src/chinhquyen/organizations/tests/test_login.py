@@ -100,3 +100,32 @@ def test_the_next_parameter_cannot_send_the_user_elsewhere(client, cast):
 def test_english_is_available(client, cast):
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     assert "Log in" in client.get("/accounts/login/").content.decode()
+
+
+def test_a_province_admin_may_use_the_django_admin_and_a_clerk_may_not(client, cast):
+    import pyotp
+
+    admin = services.create_official(username="quantri.tinh", full_name="Quản trị tỉnh", password=cast.password)
+    services.assign_role(official=admin, agency=cast.province, role=Role.PROVINCE_ADMIN, valid_from=dt.date(2020, 1, 1))
+    _login(client, "quantri.tinh", cast.password)
+    client.get("/accounts/second-factor/")  # starts the enrolment
+    secret = Account.objects.get(username="quantri.tinh").totp_secret
+    client.post("/accounts/second-factor/", {"code": pyotp.TOTP(secret).now()})
+    assert client.get("/admin/organizations/agency/").status_code == 200
+    client.post("/accounts/logout/")
+    _login(client, "vanthu.a", cast.password)
+    response = client.get("/admin/organizations/agency/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_an_official_may_turn_on_the_second_factor(client, cast):
+    _login(client, "vanthu.a", cast.password)
+    response = client.post("/accounts/second-factor/enrol/")
+    assert response["Location"] == "/accounts/second-factor/"
+    client.get("/accounts/second-factor/")
+    secret = Account.objects.get(username="vanthu.a").totp_secret
+    client.post("/accounts/second-factor/", {"code": pyotp.TOTP(secret).now()})
+    assert Account.objects.get(username="vanthu.a").totp_confirmed
+    client.post("/accounts/logout/")
+    _login(client, "vanthu.a", cast.password)
+    assert client.get("/")["Location"] == "/accounts/second-factor/"
