@@ -1,4 +1,4 @@
-"""`chinhquyen workdays …`."""
+"""`chinhquyen workdays …` (output in the default language, Vietnamese)."""
 
 from __future__ import annotations
 
@@ -57,26 +57,26 @@ def test_add_refuses_bad_input_with_the_error_code(args: list[str], code: str) -
 def test_between_prints_working_minutes_and_days() -> None:
     # Friday 13/02 10:00–17:00 (5:30), Tết, Monday 23/02 (8:00), Tuesday 24/02 07:30–13:30 (4:30).
     out = run("between", "2026-02-13T10:00", "2026-02-24T13:30")[0]
-    assert out.strip() == "1080 minutes (2 working day(s) and 02:00)"
+    assert out.strip() == "1080 phút (2 ngày làm việc và 02:00)"
 
 
 def test_show_lists_the_days_of_a_year_and_its_working_day_count() -> None:
     out, err = run("show", "2026")
     assert "2026-04-27 Mon compensation" in out
     assert "9441/TB-BNV" in out
-    assert "Working days: 249" in out
+    assert "Số ngày làm việc: 249" in out
     assert err == ""
 
 
 def test_show_warns_about_a_year_in_use_that_is_not_confirmed() -> None:
     run("propose", "2027")
     out, err = run("show", "2027")
-    assert "not confirmed" in err
+    assert "chưa được quản trị viên xác nhận" in err
     assert "2027-02-06" in out
 
 
 def test_show_warns_about_a_year_with_no_calendar() -> None:
-    assert "no calendar for 2029" in run("show", "2029")[1]
+    assert "chưa có lịch năm 2029" in run("show", "2029")[1]
 
 
 def test_propose_prints_and_stores_a_proposal_and_dry_run_stores_nothing() -> None:
@@ -85,7 +85,7 @@ def test_propose_prints_and_stores_a_proposal_and_dry_run_stores_nothing() -> No
     assert year_status(2030).source == "rules"
     run("propose", "2030")
     assert year_status(2030).source == "proposal"
-    assert "confirmed" in run("confirm", "2030")[0]
+    assert "Đã xác nhận lịch năm 2030" in run("confirm", "2030")[0]
     assert year_status(2030).confirmed
 
 
