@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+
+# pytest-django's live_server with Playwright's sync API needs this (DESIGN.md).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import shutil
 import tempfile
 

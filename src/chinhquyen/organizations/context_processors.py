@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from chinhquyen.core.navigation import items_for
 from chinhquyen.organizations.models import AccountKind, Role
 from chinhquyen.organizations.selectors import roles_of
 
@@ -24,6 +25,7 @@ def official_context(request: HttpRequest) -> dict[str, Any]:
     roles = {a.role for a in assignments}
     context.update(
         {
+            "nav_items": items_for(roles={str(r) for r in roles}, is_staff=user.is_staff, is_superuser=user.is_superuser),
             "my_agencies": list(agencies.values()),
             "my_roles": roles,
             "is_admin": user.is_superuser or bool(roles & {Role.AGENCY_ADMIN, Role.PROVINCE_ADMIN}),
