@@ -48,22 +48,23 @@ setup: $(VENV)/.installed frontend/node_modules/.installed src/chinhquyen/locale
 
 setup-test: setup var/.deb-test
 
-var/.deb-run:
+# The package lists live in this Makefile: a change to it re-checks them (apt-ensure installs only what is missing).
+var/.deb-run: Makefile
 	@scripts/apt-ensure.sh $(DEB_RUN)
 	@mkdir -p var && touch $@
 
-var/.deb-test: var/.deb-run
+var/.deb-test: var/.deb-run Makefile
 	@scripts/apt-ensure.sh $(DEB_TEST)
 	@touch $@
 
-$(VENV)/.installed: var/.deb-run pyproject.toml requirements.lock
+$(VENV)/.installed: pyproject.toml requirements.lock | var/.deb-run
 	@test -x $(BIN)/python || python$(PY_VERSION) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/python -m pip install -q "uv==$(UV_VERSION)"
 	$(BIN)/uv pip sync -q --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install -q --python $(BIN)/python --no-deps -e .
 	@touch $@
 
-frontend/node_modules/.installed: var/.deb-run frontend/package.json frontend/package-lock.json
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json | var/.deb-run
 	cd frontend && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
