@@ -70,6 +70,7 @@ frontend/node_modules/.installed: frontend/package.json frontend/package-lock.js
 
 src/chinhquyen/locale/vi/LC_MESSAGES/django.mo: $(VENV)/.installed src/chinhquyen/locale/vi/LC_MESSAGES/django.po
 	cd src/chinhquyen && TESTING=1 ../../$(BIN)/chinhquyen compilemessages -l vi -v0
+	@touch $@
 
 lock: ## Re-resolve requirements.lock from pyproject.toml
 	$(BIN)/uv pip compile -q pyproject.toml --extra dev -o requirements.lock --python-version $(PY_VERSION)
