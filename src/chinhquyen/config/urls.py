@@ -7,6 +7,8 @@ from chinhquyen.core import views as core_views
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("chinhquyen.organizations.api.urls")),
     path("", include("chinhquyen.workdays.api.urls")),
+    path("", include("chinhquyen.procedures.api.urls")),
+    path("", include("chinhquyen.dossiers.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -16,6 +18,8 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("chinhquyen.organizations.urls")),
     path("workdays/", include("chinhquyen.workdays.urls")),
+    path("procedures/", include("chinhquyen.procedures.urls")),
+    path("dossiers/", include("chinhquyen.dossiers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
