@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "chinhquyen.core",
     "chinhquyen.organizations",
     "chinhquyen.workdays",
+    "chinhquyen.documents",
     "chinhquyen.procedures",
     "chinhquyen.dossiers",
 ]

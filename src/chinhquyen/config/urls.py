@@ -7,6 +7,7 @@ from chinhquyen.core import views as core_views
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("chinhquyen.organizations.api.urls")),
     path("", include("chinhquyen.workdays.api.urls")),
+    path("", include("chinhquyen.documents.api.urls")),
     path("", include("chinhquyen.procedures.api.urls")),
     path("", include("chinhquyen.dossiers.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("", include("chinhquyen.organizations.urls")),
     path("workdays/", include("chinhquyen.workdays.urls")),
+    path("documents/", include("chinhquyen.documents.urls")),
     path("procedures/", include("chinhquyen.procedures.urls")),
     path("dossiers/", include("chinhquyen.dossiers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    name = "chinhquyen.documents"
+    label = "documents"
+    verbose_name = _("Electronic office")
+
+    def ready(self) -> None:
+        from chinhquyen.core.navigation import NavItem, register
+        from chinhquyen.documents import hooks
+
+        office = {"clerk", "leader", "unit_leader", "specialist"}
+        register(NavItem(label=_("Incoming documents"), url_name="documents:incoming", roles=office, order=20))
+        register(NavItem(label=_("Outgoing documents"), url_name="documents:outgoing", roles=office, order=21))
+        register(NavItem(label=_("Register a document"), url_name="documents:register_incoming", roles={"clerk"}, order=22))
+        register(NavItem(label=_("New draft"), url_name="documents:new_draft", roles=office, order=23))
+        register(NavItem(label=_("Registers"), url_name="documents:registers", roles={"clerk", "leader"}, order=24))
+        hooks.load_from_settings()

@@ -1,0 +1,128 @@
+"""Forms of the electronic office: they parse input; the services decide (and refuse)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from chinhquyen.documents.reference import DocumentType, Secrecy, Urgency
+
+DATE_INPUT = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class VNDateInput(forms.DateInput):
+    input_type = "text"
+
+    def __init__(self, **kwargs: object) -> None:
+        attrs = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", "class": "usa-input"}
+        super().__init__(attrs=attrs, format="%d/%m/%Y")
+
+
+def _date(label: Any, required: bool = True, **kwargs: object) -> forms.DateField:
+    return forms.DateField(label=label, required=required, input_formats=DATE_INPUT, widget=VNDateInput(), **kwargs)  # type: ignore[arg-type]
+
+
+class IncomingForm(forms.Form):
+    """The clerk's registration form: tab order follows the register's columns; Enter saves."""
+
+    issuer_name = forms.CharField(label=_("Issuing agency"), max_length=200)
+    issuer_code = forms.CharField(label=_("Issuer's identifier code"), max_length=35, required=False)
+    code_number = forms.CharField(label=_("Number"), max_length=11)
+    code_notation = forms.CharField(label=_("Notation"), max_length=30)
+    issued_date = _date(_("Issue date"))
+    document_type = forms.CharField(label=_("Document type"), max_length=100)
+    subject = forms.CharField(label=_("Subject"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    signer_name = forms.CharField(label=_("Signer"), max_length=50, required=False)
+    signer_position = forms.CharField(label=_("Signer's position"), max_length=100, required=False)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, required=False)
+    secrecy = forms.ChoiceField(label=_("Secrecy"), choices=Secrecy.choices, required=False)
+    page_count = forms.IntegerField(label=_("Pages"), required=False, min_value=1, max_value=999)
+    to_places = forms.CharField(label=_("Recipients"), max_length=1000, required=False)
+    source = forms.ChoiceField(label=_("Source"), choices=[("paper", _("Paper")), ("electronic", _("Electronic"))], initial="paper")
+    scan = forms.FileField(label=_("Scan (PDF or image)"), required=False)
+    document_id = forms.CharField(label=_("Document identifier (edXML)"), max_length=100, required=False)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["issuer_name"].widget.attrs.update({"autofocus": True, "list": "issuers", "autocomplete": "off"})
+        self.fields["document_type"].widget.attrs.update({"list": "document-types", "autocomplete": "off"})
+        self.fields["issued_date"].initial = timezone.localdate()
+
+
+class PresentForm(forms.Form):
+    leader = forms.IntegerField(label=_("Leader"))
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class InstructForm(forms.Form):
+    instruction = forms.CharField(label=_("Instruction"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    lead_unit = forms.IntegerField(label=_("Lead unit"), required=False)
+    lead_handler = forms.IntegerField(label=_("Lead person"), required=False)
+    coordinator_units = forms.TypedMultipleChoiceField(label=_("Co-ordinating units"), coerce=int, required=False)
+    coordinators = forms.TypedMultipleChoiceField(label=_("Co-ordinating people"), coerce=int, required=False)
+    due_days = forms.IntegerField(label=_("Deadline (working days)"), required=False)
+    due_date = _date(_("or a deadline date"), required=False)
+
+    def __init__(self, *args: object, units: list[tuple[int, str]] = (), people: list[tuple[int, str]] = (), **kwargs: object) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["coordinator_units"].choices = units  # type: ignore[attr-defined]
+        self.fields["coordinators"].choices = people  # type: ignore[attr-defined]
+
+
+class TextForm(forms.Form):
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class ExtensionForm(forms.Form):
+    until = _date(_("New deadline"))
+    reason = forms.CharField(label=_("Reason"), max_length=500)
+
+
+class CompleteForm(forms.Form):
+    summary = forms.CharField(label=_("Result"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    reply_subject = forms.CharField(label=_("Subject of the reply"), required=False, max_length=500)
+    reply_draft = forms.FileField(label=_("Reply draft (PDF or DOCX)"), required=False)
+
+
+class DraftForm(forms.Form):
+    document_type = forms.ChoiceField(label=_("Document type"), choices=DocumentType.choices, initial=DocumentType.OFFICIAL_LETTER)
+    subject = forms.CharField(label=_("Subject"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, required=False)
+    secrecy = forms.ChoiceField(label=_("Secrecy"), choices=Secrecy.choices, required=False)
+    internal_recipients = forms.TypedMultipleChoiceField(label=_("Recipients in this system"), coerce=int, required=False)
+    external_recipients = forms.CharField(
+        label=_("Other recipients (one a line: code; name)"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+    draft = forms.FileField(label=_("Draft (PDF or DOCX)"))
+
+    def __init__(self, *args: object, agencies: list[tuple[int, str]] = (), **kwargs: object) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["internal_recipients"].choices = agencies  # type: ignore[attr-defined]
+        self.fields["subject"].widget.attrs["autofocus"] = True
+
+    def external(self) -> list[tuple[str, str]]:
+        out = []
+        for line in (self.cleaned_data.get("external_recipients") or "").splitlines():
+            if not line.strip():
+                continue
+            code, sep, name = line.partition(";")
+            out.append((code.strip(), name.strip()) if sep else ("", code.strip()))
+        return out
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VersionForm(forms.Form):
+    draft = forms.FileField(label=_("New version (PDF or DOCX)"))
+    comment = forms.CharField(label=_("What changed"), required=False, max_length=500)
+
+
+class PeriodForm(forms.Form):
+    date_from = _date(_("From"))
+    date_to = _date(_("To"))
+    volume = forms.IntegerField(label=_("Volume"), min_value=1, max_value=99, initial=1, required=False)

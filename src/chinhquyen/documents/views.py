@@ -1,0 +1,557 @@
+"""Pages of the electronic office. Thin: parse, call one service, render. Every fetch goes
+through `documents.access`; a forbidden document answers 404 like a missing one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chinhquyen.core.errors import DomainError
+from chinhquyen.documents import access, exports, selectors, services
+from chinhquyen.documents.access import Scope
+from chinhquyen.documents.forms import (
+    CompleteForm,
+    DraftForm,
+    ExtensionForm,
+    IncomingForm,
+    InstructForm,
+    PeriodForm,
+    PresentForm,
+    ReviewForm,
+    TextForm,
+    VersionForm,
+)
+from chinhquyen.documents.models import (
+    IncomingDocument,
+    IncomingStatus,
+    Notification,
+    OutgoingDocument,
+    OutgoingStatus,
+)
+from chinhquyen.documents.reference import ABBREVIATIONS, DocumentType, Urgency
+from chinhquyen.organizations.models import Account, Agency, Role, RoleAssignment, Unit
+
+LIST_TITLES = {
+    "to_register": _("To register"),
+    "to_present": _("To present"),
+    "to_instruct": _("To instruct"),
+    "mine": _("My documents"),
+    "unit": _("My unit's documents"),
+    "overdue": _("Overdue"),
+    "all": _("All"),
+    "to_review": _("To review"),
+    "to_approve": _("To approve"),
+    "to_issue": _("To issue"),
+    "issued": _("Issued"),
+}
+
+
+def _refuse(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return render(request, "core/error.html", {"error": exc}, status=exc.status)
+
+
+def _scope(request: HttpRequest) -> Scope:
+    return access.scope_of(request.user)  # type: ignore[arg-type]
+
+
+def guarded(view: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as exc:
+            return _refuse(request, exc)
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return wrapper
+
+
+def _people(agency_id: int, *roles: str) -> list[Account]:
+    ids = RoleAssignment.objects.valid_on(timezone.localdate()).filter(agency_id=agency_id, role__in=roles).values("official_id")
+    return list(Account.objects.filter(pk__in=ids).order_by("full_name"))
+
+
+# --- Incoming ------------------------------------------------------------------------------------
+def _incoming_filters(request: HttpRequest) -> selectors.IncomingFilters:
+    form = PeriodForm({"date_from": request.GET.get("from", ""), "date_to": request.GET.get("to", "")})
+    form.is_valid()
+    status = request.GET.get("status", "")
+    return selectors.IncomingFilters(
+        status=status if status in IncomingStatus.values else "",
+        urgency=request.GET.get("urgency", "") if request.GET.get("urgency", "") in Urgency.values else "",
+        document_type=request.GET.get("type", "") if request.GET.get("type", "") in DocumentType.values else "",
+        date_from=form.cleaned_data.get("date_from"),
+        date_to=form.cleaned_data.get("date_to"),
+        q=request.GET.get("q", "")[:200],
+    )
+
+
+@require_GET
+@guarded
+def incoming_list(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    names = selectors.incoming_lists_for(scope)
+    name = request.GET.get("list") or selectors.default_incoming_list(scope)
+    if name not in names:
+        name = names[0]
+    filters = _incoming_filters(request)
+    qs, ordering = selectors.incoming_list(scope, name, filters)
+    qs = qs.select_related("lead_unit", "lead_handler")
+    page = selectors.paginate(qs, ordering, request.GET.get("cursor"))
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    return render(
+        request,
+        "documents/incoming_list.html",
+        {
+            "lists": [(n, LIST_TITLES[n]) for n in names],
+            "current": name,
+            "title": LIST_TITLES[name],
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "statuses": IncomingStatus.choices,
+            "urgencies": Urgency.choices[1:],
+            "types": DocumentType.choices,
+            "now": timezone.now(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@guarded
+def register_incoming(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    agencies = scope.agencies_with(Role.CLERK)
+    access.require(bool(agencies))
+    agency = Agency.objects.get(pk=int(request.POST.get("agency") or request.GET.get("agency") or agencies[0]))
+    access.require(agency.pk in agencies)
+    form = IncomingForm(request.POST or None, request.FILES or None)
+    error: DomainError | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.register_incoming_document(
+                actor=request.user,  # type: ignore[arg-type]
+                agency=agency,
+                data=services.IncomingInput(
+                    issuer_name=data["issuer_name"],
+                    issuer_code=data["issuer_code"],
+                    code_number=data["code_number"],
+                    code_notation=data["code_notation"],
+                    issued_date=data["issued_date"],
+                    document_type=data["document_type"],
+                    subject=data["subject"],
+                    signer_name=data["signer_name"],
+                    signer_position=data["signer_position"],
+                    urgency=data["urgency"] or "",
+                    secrecy=data["secrecy"] or "",
+                    page_count=data["page_count"],
+                    to_places=data["to_places"],
+                    document_id=data["document_id"],
+                ),
+                source=data["source"],
+                scan=data.get("scan"),
+            )
+        except DomainError as exc:
+            error = exc
+            for field, problems in exc.fields.items():
+                if field in form.fields:
+                    for problem in problems:
+                        form.add_error(field, str(problem))
+        else:
+            document = result.document
+            messages.success(request, _("Registered with arrival number %(number)s.") % {"number": f"{document.arrival_number:02d}"})
+            if result.duplicates:
+                messages.warning(
+                    request, _("Warning: a document with the same identifier or number, notation and issuer was already registered.")
+                )
+            if request.POST.get("next") == "another":
+                return redirect(reverse("documents:register_incoming") + f"?agency={agency.pk}")
+            return redirect("documents:incoming_detail", pk=document.pk)
+    issuers = list(Agency.objects.filter(valid_to__isnull=True).order_by("name").values_list("name", "code")[:500])
+    return render(
+        request,
+        "documents/incoming_form.html",
+        {
+            "form": form,
+            "error": error,
+            "agency": agency,
+            "issuers": issuers,
+            "type_options": [(label, ABBREVIATIONS[code]) for code, label in DocumentType.choices],
+        },
+    )
+
+
+def _incoming_actions(scope: Scope, document: IncomingDocument) -> set[str]:
+    actions: set[str] = {"comment"}
+    clerk = access.is_clerk(scope, document.agency_id)
+    leader = access.is_leader(scope, document.agency_id)
+    s = document.status
+    if clerk and s == IncomingStatus.RECEIVED:
+        actions.add("register")
+    if clerk and s in (IncomingStatus.REGISTERED, IncomingStatus.PRESENTED):
+        actions.add("present")
+        if services.rules_of(document.agency_id).direct_to_unit and s == IncomingStatus.REGISTERED:
+            actions.add("pass")
+    if leader and s in (IncomingStatus.REGISTERED, IncomingStatus.PRESENTED, IncomingStatus.ASSIGNED, IncomingStatus.IN_PROGRESS):
+        actions.add("instruct")
+    if s in (IncomingStatus.ASSIGNED, IncomingStatus.IN_PROGRESS):
+        if access.is_unit_leader_of(scope, document.lead_unit_id):
+            actions |= {"reassign"}
+        if access.handles(scope, document) or access.is_unit_leader_of(scope, document.lead_unit_id):
+            actions |= {"progress", "file", "extension", "complete"}
+        if (leader or access.is_unit_leader_of(scope, document.lead_unit_id)) and document.assignments.filter(
+            active=True, extension_requested_until__isnull=False
+        ).exists():
+            actions.add("decide_extension")
+    return actions
+
+
+@require_GET
+@guarded
+def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request)
+    document = access.access_incoming(scope, pk)
+    services.mark_viewed(actor=request.user, document=document)  # type: ignore[arg-type]
+    actions = _incoming_actions(scope, document)
+    units = list(Unit.objects.valid_on(timezone.localdate()).filter(agency_id=document.agency_id).order_by("name"))
+    people = _people(document.agency_id, Role.SPECIALIST, Role.UNIT_LEADER, Role.LEADER)
+    unit_people: list[Account] = []
+    if "reassign" in actions and document.lead_unit_id:
+        ids = RoleAssignment.objects.valid_on(timezone.localdate()).filter(unit_id=document.lead_unit_id).values("official_id")
+        unit_people = list(Account.objects.filter(pk__in=ids).order_by("full_name"))
+    return render(
+        request,
+        "documents/incoming_detail.html",
+        {
+            "document": document,
+            "actions": actions,
+            "attachments": list(document.attachments.all()),
+            "events": selectors.timeline(document),
+            "assignments": list(document.assignments.select_related("unit", "official").order_by("-active", "role", "pk")),
+            "leaders": _people(document.agency_id, Role.LEADER),
+            "units": units,
+            "people": people,
+            "unit_people": unit_people,
+            "default_days": services.rules_of(document.agency_id).default_handling_days,
+            "now": timezone.now(),
+            "instruct_form": InstructForm(),
+        },
+    )
+
+
+@require_POST
+@guarded
+def incoming_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    scope = _scope(request)
+    document = access.access_incoming(scope, pk)
+    actor: Account = request.user  # type: ignore[assignment]
+    post = request.POST
+    try:
+        if action == "register":
+            services.register_received_document(actor=actor, document=document)
+        elif action == "present":
+            form = PresentForm(post)
+            if not form.is_valid():
+                raise DomainError("invalid", _("Choose a leader."), fields={"leader": [_("Required.")]})
+            leader = Account.objects.filter(pk=form.cleaned_data["leader"]).first()
+            if leader is None:
+                raise DomainError("invalid", _("Choose a leader."))
+            services.present_document(actor=actor, document=document, leader=leader, note=form.cleaned_data["note"])
+        elif action == "instruct":
+            units = {u.pk: u for u in Unit.objects.filter(agency_id=document.agency_id)}
+            people_ids = [int(x) for x in post.getlist("coordinators") if x.isdigit()]
+            instruct = InstructForm(
+                post,
+                units=[(k, v.name) for k, v in units.items()],
+                people=[(p, str(p)) for p in people_ids],
+            )
+            if not instruct.is_valid():
+                raise DomainError("invalid", _("The instruction is not complete."), fields=dict(instruct.errors))
+            data = instruct.cleaned_data
+            lead_handler = Account.objects.filter(pk=data["lead_handler"]).first() if data["lead_handler"] else None
+            services.instruct_document(
+                actor=actor,
+                document=document,
+                instruction=data["instruction"],
+                lead_unit=units.get(data["lead_unit"]) if data["lead_unit"] else None,
+                lead_handler=lead_handler,
+                coordinator_units=[units[u] for u in data["coordinator_units"] if u in units],
+                coordinators=list(Account.objects.filter(pk__in=data["coordinators"])),
+                due_days=data["due_days"],
+                due_date=data["due_date"],
+            )
+        elif action == "pass":
+            unit = Unit.objects.filter(pk=int(post.get("unit") or 0), agency_id=document.agency_id).first()
+            if unit is None:
+                raise DomainError("invalid", _("Choose a unit."))
+            services.pass_to_unit(actor=actor, document=document, unit=unit)
+        elif action == "reassign":
+            official = Account.objects.filter(pk=int(post.get("official") or 0)).first()
+            if official is None:
+                raise DomainError("invalid", _("Choose a person."))
+            period = PeriodForm({"date_from": post.get("due_date", ""), "date_to": post.get("due_date", "")})
+            period.is_valid()
+            services.reassign_in_unit(
+                actor=actor, document=document, official=official, due_date=period.cleaned_data.get("date_from"), note=post.get("note", "")
+            )
+        elif action in ("progress", "comment"):
+            text_form = TextForm(post)
+            if not text_form.is_valid():
+                raise DomainError("invalid", _("Write something first."), fields=dict(text_form.errors))
+            if action == "progress":
+                services.record_progress(actor=actor, document=document, text=text_form.cleaned_data["text"])
+            else:
+                services.add_comment(actor=actor, document=document, text=text_form.cleaned_data["text"])
+        elif action == "file":
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise DomainError("invalid", _("Choose a file."))
+            services.add_work_file(actor=actor, document=document, upload=upload)
+        elif action == "extension":
+            ext = ExtensionForm(post)
+            if not ext.is_valid():
+                raise DomainError("invalid", _("Give the new deadline and the reason."), fields=dict(ext.errors))
+            services.request_extension(actor=actor, document=document, until=ext.cleaned_data["until"], reason=ext.cleaned_data["reason"])
+        elif action == "decide_extension":
+            services.decide_extension(actor=actor, document=document, grant=post.get("grant") == "1", note=post.get("note", ""))
+        elif action == "complete":
+            complete = CompleteForm(post, request.FILES)
+            if not complete.is_valid():
+                raise DomainError("invalid", _("The form is not valid."), fields=dict(complete.errors))
+            services.complete_document(
+                actor=actor,
+                document=document,
+                summary=complete.cleaned_data["summary"],
+                reply_draft=complete.cleaned_data.get("reply_draft"),
+                reply_subject=complete.cleaned_data["reply_subject"],
+            )
+        else:
+            raise DomainError("not_found", _("Unknown action."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("documents:incoming_detail", pk=document.pk)
+    messages.success(request, _("Done."))
+    return redirect("documents:incoming_detail", pk=document.pk)
+
+
+# --- Outgoing ------------------------------------------------------------------------------------
+@require_GET
+@guarded
+def outgoing_list(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    names = selectors.outgoing_lists_for(scope)
+    name = request.GET.get("list") or names[0]
+    if name not in names:
+        name = names[0]
+    status = request.GET.get("status", "")
+    qs, ordering = selectors.outgoing_list(scope, name, status if status in OutgoingStatus.values else "")
+    page = selectors.paginate(qs.select_related("drafter", "drafting_unit", "agency"), ordering, request.GET.get("cursor"))
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    rows = [(d, services.issue_deadline(d) if d.status == OutgoingStatus.APPROVED else None) for d in page.rows]
+    return render(
+        request,
+        "documents/outgoing_list.html",
+        {
+            "lists": [(n, LIST_TITLES[n]) for n in names],
+            "current": name,
+            "title": LIST_TITLES[name],
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@guarded
+def new_draft(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    agency_ids = scope.agency_ids
+    access.require(bool(agency_ids))
+    agency = Agency.objects.get(pk=int(request.POST.get("agency") or request.GET.get("agency") or agency_ids[0]))
+    access.require(agency.pk in agency_ids)
+    choices = list(Agency.objects.filter(valid_to__isnull=True).exclude(pk=agency.pk).order_by("name").values_list("pk", "name")[:500])
+    form = DraftForm(request.POST or None, request.FILES or None, agencies=choices)
+    error: DomainError | None = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = services.create_draft(
+                actor=request.user,  # type: ignore[arg-type]
+                agency=agency,
+                document_type=data["document_type"],
+                subject=data["subject"],
+                draft=data["draft"],
+                internal_recipients=list(Agency.objects.filter(pk__in=data["internal_recipients"])),
+                external_recipients=form.external(),
+                urgency=data["urgency"] or "",
+                secrecy=data["secrecy"] or "",
+            )
+            if request.POST.get("submit") == "1":
+                services.submit_draft(actor=request.user, document=document)  # type: ignore[arg-type]
+        except DomainError as exc:
+            error = exc
+            for field, problems in exc.fields.items():
+                if field in form.fields:
+                    for problem in problems:
+                        form.add_error(field, str(problem))
+        else:
+            messages.success(request, _("The draft is saved."))
+            return redirect("documents:outgoing_detail", pk=document.pk)
+    return render(request, "documents/outgoing_form.html", {"form": form, "error": error, "agency": agency})
+
+
+def _outgoing_actions(scope: Scope, document: OutgoingDocument) -> set[str]:
+    actions: set[str] = {"comment"}
+    s = document.status
+    me = scope.official.pk
+    if document.frozen:
+        return actions
+    if s == OutgoingStatus.DRAFT and document.drafter_id == me:
+        actions |= {"submit", "version"}
+    if s == OutgoingStatus.IN_REVIEW and access.is_unit_leader_of(scope, document.drafting_unit_id):
+        actions |= {"review", "version"}
+    if s in (OutgoingStatus.TO_APPROVE, OutgoingStatus.IN_REVIEW) and access.is_leader(scope, document.agency_id):
+        actions |= {"approve", "version"}
+    if s == OutgoingStatus.APPROVED and access.is_clerk(scope, document.agency_id):
+        actions.add("issue")
+    if s == OutgoingStatus.ISSUED and (access.is_clerk(scope, document.agency_id) or access.is_leader(scope, document.agency_id)):
+        actions |= {"recall", "replace"}
+    return actions
+
+
+@require_GET
+@guarded
+def outgoing_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scope = _scope(request)
+    document = access.access_outgoing(scope, pk)
+    services.mark_viewed(actor=request.user, document=document)  # type: ignore[arg-type]
+    return render(
+        request,
+        "documents/outgoing_detail.html",
+        {
+            "document": document,
+            "actions": _outgoing_actions(scope, document),
+            "attachments": list(document.attachments.order_by("-version", "-pk")),
+            "recipients": list(document.recipients.all()),
+            "events": selectors.timeline(document),
+            "issue_deadline": services.issue_deadline(document),
+            "deliveries": list(document.deliveries.select_related("agency")),
+        },
+    )
+
+
+@require_POST
+@guarded
+def outgoing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    scope = _scope(request)
+    document = access.access_outgoing(scope, pk)
+    actor: Account = request.user  # type: ignore[assignment]
+    comment = ReviewForm(request.POST)
+    comment.is_valid()
+    text = comment.cleaned_data.get("comment", "") or ""
+    try:
+        if action == "submit":
+            services.submit_draft(actor=actor, document=document)
+        elif action == "version":
+            form = VersionForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise DomainError("invalid", _("Choose a file."), fields=dict(form.errors))
+            services.add_version(actor=actor, document=document, draft=form.cleaned_data["draft"], comment=form.cleaned_data["comment"])
+        elif action == "review":
+            services.review_draft(actor=actor, document=document, accept=request.POST.get("accept") == "1", comment=text)
+        elif action == "approve":
+            services.approve_document(actor=actor, document=document, accept=request.POST.get("accept") == "1", comment=text)
+        elif action == "issue":
+            services.issue_document(actor=actor, document=document)
+        elif action == "recall":
+            services.recall_document(actor=actor, document=document, reason=request.POST.get("reason", ""))
+        elif action == "comment":
+            form_text = TextForm(request.POST)
+            if not form_text.is_valid():
+                raise DomainError("invalid", _("Write something first."))
+            services.add_comment(actor=actor, document=document, text=form_text.cleaned_data["text"])
+        else:
+            raise DomainError("not_found", _("Unknown action."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("documents:outgoing_detail", pk=document.pk)
+    messages.success(request, _("Done."))
+    return redirect("documents:outgoing_detail", pk=document.pk)
+
+
+# --- Files, registers, notifications --------------------------------------------------------------
+@require_GET
+@guarded
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    item = access.access_attachment(_scope(request), pk)
+    response = FileResponse(
+        item.file.open("rb"), content_type=item.content_type, as_attachment=request.GET.get("download") == "1", filename=item.name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+@guarded
+def registers(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    for agency_id in scope.agencies_with(Role.CLERK, Role.LEADER):
+        services.ensure_registers(Agency.objects.get(pk=agency_id))
+    today = timezone.localdate()
+    return render(
+        request,
+        "documents/registers.html",
+        {"registers": list(access.visible_registers(scope)), "year_start": today.replace(month=1, day=1), "today": today},
+    )
+
+
+@require_GET
+@guarded
+def register_print(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpResponse:
+    register = access.access_register(_scope(request), pk)
+    if kind not in exports.KINDS or fmt not in ("pdf", "xlsx"):
+        raise DomainError("not_found", _("Unknown print."))
+    form = PeriodForm(
+        {"date_from": request.GET.get("from", ""), "date_to": request.GET.get("to", ""), "volume": request.GET.get("volume", "1")}
+    )
+    if not form.is_valid():
+        raise DomainError("documents.period_invalid", _("Give the period as dd/mm/yyyy."), fields=dict(form.errors))
+    sheet = exports.build_sheet(
+        register=register,
+        kind=kind,
+        date_from=form.cleaned_data["date_from"],
+        date_to=form.cleaned_data["date_to"],
+        volume=form.cleaned_data["volume"] or 1,
+    )
+    filename = f"so-{kind}-{register.pk}-{sheet.date_from:%Y%m%d}-{sheet.date_to:%Y%m%d}.{fmt}"
+    if fmt == "pdf":
+        body, content_type = exports.render_pdf(sheet), "application/pdf"
+    else:
+        body, content_type = exports.render_xlsx(sheet), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@guarded
+def notifications(request: HttpRequest) -> HttpResponse:
+    _scope(request)
+    mine = Notification.objects.filter(recipient_id=request.user.pk)
+    if request.method == "POST":
+        mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("documents:notifications")
+    return render(request, "documents/notifications.html", {"notifications": list(mine.order_by("-created_at", "-pk")[:100])})
