@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "chinhquyen.documents",
     "chinhquyen.procedures",
     "chinhquyen.dossiers",
+    "chinhquyen.signing",
 ]
 
 MIDDLEWARE = [
@@ -259,3 +260,22 @@ SMS_HTTP_URL = env_str("SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN", "")
 SMS_HTTP_SENDER = env_str("SMS_HTTP_SENDER", "CHINHQUYEN")
 SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
+
+# --- Digital signatures (signing, issue 6; docs/signing.md) ---------------------------------
+#: Secret from which the key that encrypts stored PKCS#12 files is derived (HKDF-SHA256); empty
+#: means derive it from SECRET_KEY. Changing it makes the stored PKCS#12 files unreadable.
+SIGNING_KEY_ENCRYPTION_KEY = env_str("SIGNING_KEY_ENCRYPTION_KEY", "")
+#: RSA signature padding: "pkcs1v15" (what VGCA certificates use today) or "pss" (Circular 15/2025).
+SIGNING_RSA_PADDING = env_str("SIGNING_RSA_PADDING", "pkcs1v15")
+#: RFC 3161 timestamp authority URL; set → PAdES B-T (e.g. http://ca.gov.vn/tsa), empty → B-B.
+SIGNING_TSA_URL = env_str("SIGNING_TSA_URL", "")
+#: Fetch CRL/OCSP over the network when signing (B-LT) and validating; off in closed networks.
+SIGNING_FETCH_REVOCATION = env_bool("SIGNING_FETCH_REVOCATION", False)
+#: Extra trust anchors (PEM files, comma-separated) besides those stored in the database.
+SIGNING_TRUST_ANCHOR_FILES = env_list("SIGNING_TRUST_ANCHOR_FILES", [])
+#: The largest PDF signed or validated, in bytes; larger files are refused before being read.
+SIGNING_MAX_PDF_BYTES = env_int("SIGNING_MAX_PDF_BYTES", 100 * 1024 * 1024)
+#: Font of the number/date fields and the text labels (Vietnamese glyphs; DESIGN.md: Noto).
+SIGNING_FONT_FILE = env_str("SIGNING_FONT_FILE", "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf")
+#: Diameter of the red seal image when the PNG does not say its resolution, in millimetres.
+SIGNING_SEAL_DIAMETER_MM = env_int("SIGNING_SEAL_DIAMETER_MM", 36)

@@ -10,6 +10,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("chinhquyen.documents.api.urls")),
     path("", include("chinhquyen.procedures.api.urls")),
     path("", include("chinhquyen.dossiers.api.urls")),
+    path("", include("chinhquyen.signing.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -22,6 +23,7 @@ urlpatterns = [
     path("documents/", include("chinhquyen.documents.urls")),
     path("procedures/", include("chinhquyen.procedures.urls")),
     path("dossiers/", include("chinhquyen.dossiers.urls")),
+    path("signatures/", include("chinhquyen.signing.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
