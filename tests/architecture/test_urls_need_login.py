@@ -16,6 +16,8 @@ ALLOW_ANONYMOUS = {
     "api/v1/auth/token/",  # exchanging a password for a token
     "api/v1/schema/",  # the OpenAPI description (no data)
     "api/v1/docs/",  # the browsable API docs (no data)
+    "api/v1/public/dossiers/x/",  # dossier tracking API: code + the applicant's ID number, rate-limited
+    "tra-cuu-ho-so/",  # the dossier tracking page the receipt's QR code opens, rate-limited
 }
 _PUBLIC_PREFIXES = ("static/", "media/")
 

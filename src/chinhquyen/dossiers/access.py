@@ -111,7 +111,9 @@ def may_act(official: Account, dossier: Dossier, action: str, scope: Scope | Non
     """
     scope = scope or scope_of(official)
     if action in COUNTER_ACTIONS:
-        return dossier.receiving_agency_id in scope.counter or (action == "record_payment" and dossier.current_agency_id in scope.processing)
+        return dossier.receiving_agency_id in scope.counter or (
+            action == "record_payment" and dossier.current_agency_id in scope.processing
+        )
     if dossier.current_agency_id in scope.leader or dossier.competent_agency_id in scope.leader:
         return True
     step = current_step(dossier)
@@ -134,7 +136,9 @@ def require_action(official: Account, dossier: Dossier, action: str) -> None:
 
 def require_counter_officer_of(official: Account, agency: Agency) -> None:
     if agency.pk not in scope_of(official).counter:
-        raise PermissionDenied("permission_denied", _("Only a counter officer of %(agency)s can receive dossiers there.") % {"agency": agency.name})
+        raise PermissionDenied(
+            "permission_denied", _("Only a counter officer of %(agency)s can receive dossiers there.") % {"agency": agency.name}
+        )
 
 
 def counter_agencies(official: Account) -> QuerySet[Agency]:

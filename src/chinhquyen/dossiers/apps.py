@@ -12,6 +12,8 @@ class DossiersConfig(AppConfig):
         from chinhquyen.dossiers.notifications import contrib  # noqa: F401 - registers the SMS providers
 
         register(NavItem(label=_("Counter"), url_name="dossiers:counter", roles={"counter_officer"}, order=30))
-        register(NavItem(label=_("My dossiers"), url_name="dossiers:queue", roles={"counter_officer", "processing_officer", "leader"}, order=31))
+        register(
+            NavItem(label=_("My dossiers"), url_name="dossiers:queue", roles={"counter_officer", "processing_officer", "leader"}, order=31)
+        )
         register(NavItem(label=_("Overdue dossiers"), url_name="dossiers:overdue", roles={"leader"}, order=32))
         register(NavItem(label=_("Dossier statistics"), url_name="dossiers:statistics", roles={"leader"}, order=33))

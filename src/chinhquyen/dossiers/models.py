@@ -69,7 +69,10 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "mark_result_ready": (frozenset({S.IN_PROCESS}), S.RESULT_READY),
     "return_result": (frozenset({S.RESULT_READY}), S.RETURNED),
     "stop": (frozenset({S.RECEIVED, S.PENDING_TRANSFER, S.IN_PROCESS, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT}), S.STOPPED),
-    "withdraw": (frozenset({S.SUBMITTED, S.RECEIVED, S.PENDING_TRANSFER, S.IN_PROCESS, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT}), S.WITHDRAWN),
+    "withdraw": (
+        frozenset({S.SUBMITTED, S.RECEIVED, S.PENDING_TRANSFER, S.IN_PROCESS, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT}),
+        S.WITHDRAWN,
+    ),
 }
 
 #: States in which the dossier is finished (no more processing).
@@ -118,6 +121,9 @@ class DossierCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "day"], name="dossier_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}: {self.last}"
 
 
 class Dossier(models.Model):
@@ -218,6 +224,9 @@ class DossierComponent(models.Model):
     class Meta:
         ordering = ["dossier", "pk"]
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class DossierStep(models.Model):
     """One step actually taken: the agency (and officer) holding the dossier, its deadline, its outcome.
@@ -269,6 +278,9 @@ class Pause(models.Model):
     class Meta:
         ordering = ["dossier", "started_at"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} {self.started_at:%Y-%m-%d %H:%M}"
+
 
 class DossierEvent(models.Model):
     """One line of the timeline."""
@@ -288,6 +300,9 @@ class DossierEvent(models.Model):
     class Meta:
         ordering = ["dossier", "at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.action} → {self.to_status}"
+
 
 class PaymentMethod(models.TextChoices):
     CASH = "cash", _("Cash at the counter")
@@ -302,6 +317,9 @@ class FeePayment(models.Model):
     paid_at = models.DateTimeField()
     method = models.CharField(max_length=20, choices=PaymentMethod.choices)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.amount} ({self.method})"
 
 
 class RatingLevel(models.TextChoices):
@@ -324,6 +342,9 @@ class Rating(models.Model):
     comment = models.TextField(blank=True)
     rated_at = models.DateTimeField()
 
+    def __str__(self) -> str:
+        return self.level
+
 
 class NotificationChannel(models.TextChoices):
     EMAIL = "email", _("E-mail")
@@ -342,3 +363,6 @@ class Notification(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     provider = models.CharField(max_length=30, blank=True)
     error = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.kind}"

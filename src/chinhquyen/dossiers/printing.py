@@ -115,7 +115,16 @@ def _dossier_context(dossier: Dossier) -> dict[str, Any]:
     return {
         "dossier": dossier,
         "components": list(dossier.components.select_related("required_component").order_by("pk")),  # type: ignore[attr-defined]
-        "steps": [{"step": s, "started": _local(s.started_at), "finished": _local(s.finished_at), "due": _local(s.due_at), "result": TIMELINESS_VI.get(s.timeliness, "")} for s in steps],
+        "steps": [
+            {
+                "step": s,
+                "started": _local(s.started_at),
+                "finished": _local(s.finished_at),
+                "due": _local(s.due_at),
+                "result": TIMELINESS_VI.get(s.timeliness, ""),
+            }
+            for s in steps
+        ],
         "received": _local(dossier.received_at),
         "due": _local(dossier.due_at),
         "original_due": _local(dossier.original_due_at),
@@ -142,7 +151,9 @@ def render_html(form: str, *, dossier: Dossier | None = None, form_set: str | No
     }
     if dossier is not None:
         context.update(_dossier_context(dossier))
-        context["agency"] = dossier.receiving_agency if form in ("receipt", "supplement_request", "refusal", "control_slip") else dossier.competent_agency
+        context["agency"] = (
+            dossier.receiving_agency if form in ("receipt", "supplement_request", "refusal", "control_slip") else dossier.competent_agency
+        )
     context.update(extra or {})
     with translation.override("vi"):
         return render_to_string(f"dossiers/forms/{form}.html", context)
@@ -155,9 +166,19 @@ def render_pdf(form: str, *, dossier: Dossier | None = None, form_set: str | Non
     return HTML(string=html, base_url=str(settings.MEDIA_ROOT)).write_pdf()  # type: ignore[no-any-return]
 
 
-def render_tracking_book(*, dossiers: list[Dossier], agency: Any, date_from: dt.date, date_to: dt.date, form_set: str = FormSet.CIRCULAR_03_2025) -> bytes:
+def render_tracking_book(
+    *, dossiers: list[Dossier], agency: Any, date_from: dt.date, date_to: dt.date, form_set: str = FormSet.CIRCULAR_03_2025
+) -> bytes:
     rows = [
-        {"dossier": d, "received": _local(d.received_at), "due": _local(d.due_at), "returned": _local(d.returned_at), "method": RETURN_METHOD_VI.get(d.return_method, "")}
+        {
+            "dossier": d,
+            "received": _local(d.received_at),
+            "due": _local(d.due_at),
+            "returned": _local(d.returned_at),
+            "method": RETURN_METHOD_VI.get(d.return_method, ""),
+        }
         for d in dossiers
     ]
-    return render_pdf("tracking_book", form_set=form_set, extra={"rows": rows, "agency": agency, "date_from": date_from, "date_to": date_to})
+    return render_pdf(
+        "tracking_book", form_set=form_set, extra={"rows": rows, "agency": agency, "date_from": date_from, "date_to": date_to}
+    )

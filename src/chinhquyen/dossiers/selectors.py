@@ -108,7 +108,11 @@ def working_clock(dossier: Dossier) -> Clock:
             start = max(start, max(ends))
     used = max(0, timing.working_minutes(start, end, pauses=pauses, agency=agency)) if end > start else 0
     total = max(1, timing.working_minutes(start, dossier.due_at, pauses=pauses, agency=agency))
-    remaining = timing.working_minutes(end, dossier.due_at, agency=agency) if end < dossier.due_at else -timing.working_minutes(dossier.due_at, end, agency=agency)
+    remaining = (
+        timing.working_minutes(end, dossier.due_at, agency=agency)
+        if end < dossier.due_at
+        else -timing.working_minutes(dossier.due_at, end, agency=agency)
+    )
     return Clock(used, total, remaining, dossier.status in PAUSED_STATES, remaining < 0 and dossier.status not in FINISHED_STATES)
 
 
@@ -116,7 +120,9 @@ def public_dossier(*, code: str, id_number: str) -> Dossier | None:
     """The dossier `code` if `id_number` is its applicant's; None otherwise (the same for both cases)."""
     if not code or not id_number:
         return None
-    dossier = Dossier.objects.select_related("procedure", "receiving_agency", "competent_agency", "current_agency").filter(code=code).first()
+    dossier = (
+        Dossier.objects.select_related("procedure", "receiving_agency", "competent_agency", "current_agency").filter(code=code).first()
+    )
     if dossier is None or dossier.applicant_id_number != id_number.strip():
         return None
     return dossier
@@ -170,7 +176,12 @@ def _ratios(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def dossier_statistics(
-    *, official: Account | None = None, agency_ids: list[int] | None = None, group_by: str = "agency", date_from: dt.date | None = None, date_to: dt.date | None = None
+    *,
+    official: Account | None = None,
+    agency_ids: list[int] | None = None,
+    group_by: str = "agency",
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
 ) -> list[dict[str, Any]]:
     """Counters per agency, field, procedure or month for dossiers received in the period.
 
@@ -194,7 +205,7 @@ def dossier_statistics(
     for row in rows:
         item = dict(row)
         item["key"] = item.pop(key)
-        item["label"] = item.pop(label, item["key"])
+        item["name"] = item.pop(label, item["key"])
         out.append(_ratios(item))
     return out
 

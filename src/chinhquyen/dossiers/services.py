@@ -32,6 +32,7 @@ from chinhquyen.dossiers.access import current_step, require_counter_officer_of
 from chinhquyen.dossiers.models import (
     FINISHED_STATES,
     NATIONAL_STATUS,
+    RATING_POINTS,
     TRANSITIONS,
     ApplicantKind,
     Dossier,
@@ -50,7 +51,6 @@ from chinhquyen.dossiers.models import (
     Rating,
     RatingLevel,
     ReturnMethod,
-    RATING_POINTS,
     Timeliness,
 )
 from chinhquyen.organizations.models import Account, Agency
@@ -113,7 +113,9 @@ def _check_applicant(applicant: ApplicantData) -> ApplicantData:
         errors["applicant.phone"] = [_("Not a Vietnamese phone number.")]
     if errors:
         first = next(iter(errors.values()))[0]
-        raise DomainError("dossier.applicant_invalid", _("The applicant's details are not valid: %(error)s") % {"error": first}, fields=errors)
+        raise DomainError(
+            "dossier.applicant_invalid", _("The applicant's details are not valid: %(error)s") % {"error": first}, fields=errors
+        )
     return ApplicantData(name, id_number, phone, applicant.email.strip(), nfc(applicant.address).strip(), applicant.kind)
 
 
@@ -140,7 +142,8 @@ def next_dossier_code(*, agency: Agency, day: dt.date) -> str:
     if number > 9999:
         raise DomainError(
             "dossier.sequence_exhausted",
-            _("%(agency)s has received 9,999 dossiers today: the 4-digit sequence of the dossier code is exhausted.") % {"agency": agency.name},
+            _("%(agency)s has received 9,999 dossiers today: the 4-digit sequence of the dossier code is exhausted.")
+            % {"agency": agency.name},
         )
     return f"{agency.code}-{day:%y%m%d}-{number:04d}"
 
@@ -185,8 +188,10 @@ def _audit(dossier: Dossier, action: str, actor: Account | None, **summary: Any)
 
 def _lock(dossier: Dossier) -> Dossier:
     """Re-read the dossier locked for this transaction (SELECT … FOR UPDATE on PostgreSQL)."""
-    return Dossier.objects.select_for_update().select_related("version", "procedure", "receiving_agency", "competent_agency").get(
-        pk=dossier.pk
+    return (
+        Dossier.objects.select_for_update()
+        .select_related("version", "procedure", "receiving_agency", "competent_agency")
+        .get(pk=dossier.pk)
     )
 
 
@@ -197,7 +202,8 @@ def _move(dossier: Dossier, action: str) -> str:
         if dossier.status in FINISHED_STATES:
             raise DomainError(
                 "dossier.closed",
-                _("Dossier %(code)s is %(status)s: this can no longer be done.") % {"code": dossier.code, "status": dossier.get_status_display()},
+                _("Dossier %(code)s is %(status)s: this can no longer be done.")
+                % {"code": dossier.code, "status": dossier.get_status_display()},
             )
         raise DomainError(
             "dossier.wrong_state",
@@ -361,9 +367,17 @@ def _check_components(version: ProcedureVersion, components: list[ComponentData]
                 fields={"components": [_("Unknown component.")]},
             )
         if item.originals < 0 or item.copies < 0:
-            raise DomainError("dossier.component_invalid", _("Numbers of originals and copies cannot be negative."), fields={"components": [_("Negative.")]})
+            raise DomainError(
+                "dossier.component_invalid",
+                _("Numbers of originals and copies cannot be negative."),
+                fields={"components": [_("Negative.")]},
+            )
         given[item.component_id] = item
-    missing = [c for pk, c in required.items() if c.mandatory and (pk not in given or (given[pk].originals + given[pk].copies == 0 and not given[pk].file))]
+    missing = [
+        c
+        for pk, c in required.items()
+        if c.mandatory and (pk not in given or (given[pk].originals + given[pk].copies == 0 and not given[pk].file))
+    ]
     if missing:
         names = "; ".join(c.name for c in missing)
         raise DomainError(
@@ -420,7 +434,9 @@ def receive_dossier(
         raise DomainError("dossier.not_online", _("Procedure %(code)s is not offered online.") % {"code": procedure.code})
     applicant = _check_applicant(applicant)
     checked = _check_components(version, components)
-    competent = resolve_competent_agency(procedure=procedure, receiving_agency=receiving_agency, competent_agency_code=competent_agency_code)
+    competent = resolve_competent_agency(
+        procedure=procedure, receiving_agency=receiving_agency, competent_agency_code=competent_agency_code
+    )
     time = timing.processing_time_of(version, channel)
     with transaction.atomic():
         code = next_dossier_code(agency=receiving_agency, day=local_day)
@@ -497,7 +513,10 @@ def receive_dossier(
         )
     warnings = []
     if late_transfer:
-        warnings.append(_("Received after %(cutoff)s: the dossier is passed on at the start of the next working day.") % {"cutoff": timing.transfer_cutoff().strftime("%H:%M")})
+        warnings.append(
+            _("Received after %(cutoff)s: the dossier is passed on at the start of the next working day.")
+            % {"cutoff": timing.transfer_cutoff().strftime("%H:%M")}
+        )
     return IntakeResult(dossier, warnings)
 
 
@@ -536,7 +555,13 @@ def receive_online_dossier(
 
 # --- processing -----------------------------------------------------------------------------------
 def hand_over(
-    *, officer: Account, dossier: Dossier, to_agency: Agency | None = None, to_handler: Account | None = None, to_role: str = "", note: str = ""
+    *,
+    officer: Account,
+    dossier: Dossier,
+    to_agency: Agency | None = None,
+    to_handler: Account | None = None,
+    to_role: str = "",
+    note: str = "",
 ) -> DossierStep:
     """Close the current step and open the next (the plan's next step, or the agency named).
 
@@ -564,7 +589,9 @@ def hand_over(
             dossier, at=at, planned=next_planned, agency=agency, role=role, name=name, handler=to_handler, handed_over_by=officer, note=note
         )
         dossier.save(update_fields=["status", "national_status", "current_agency"])
-        _event(dossier, action="hand_over", actor=officer, at=at, from_status=old_status, step=new_step, due_before=dossier.due_at, reason=note)
+        _event(
+            dossier, action="hand_over", actor=officer, at=at, from_status=old_status, step=new_step, due_before=dossier.due_at, reason=note
+        )
         _audit(dossier, "handed_over", officer, to_agency=agency.code, step=new_step.name)
         return new_step
 
@@ -587,20 +614,34 @@ def request_supplement(*, officer: Account, dossier: Dossier, items: list[str], 
         if dossier.supplement_count >= 1 and not confirm_second:
             raise DomainError(
                 "dossier.second_supplement",
-                _("This is the second supplement request for dossier %(code)s: the national index will count the dossier as late. Confirm to send it.")
+                _(
+                    "This is the second supplement request for dossier %(code)s: the national index will count the dossier as late. Confirm to send it."
+                )
                 % {"code": dossier.code},
                 fields={"confirm_second": [_("Confirm the second request.")]},
             )
         at = clock.now()
-        pause = Pause.objects.create(dossier=dossier, kind=PauseKind.SUPPLEMENT, started_at=at, reason=reason, items=items, requested_by=officer)
+        pause = Pause.objects.create(
+            dossier=dossier, kind=PauseKind.SUPPLEMENT, started_at=at, reason=reason, items=items, requested_by=officer
+        )
         dossier.supplement_count += 1
         dossier.save(update_fields=["status", "national_status", "supplement_count"])
-        _event(dossier, action="request_supplement", actor=officer, at=at, from_status=old_status, step=current_step(dossier), due_before=dossier.due_at, reason=reason)
+        _event(
+            dossier,
+            action="request_supplement",
+            actor=officer,
+            at=at,
+            from_status=old_status,
+            step=current_step(dossier),
+            due_before=dossier.due_at,
+            reason=reason,
+        )
         _audit(dossier, "supplement_requested", officer, items=items, count=dossier.supplement_count)
         _notify(
             dossier,
             "supplement_request",
-            _("Dossier %(code)s needs a supplement: %(items)s. %(reason)s") % {"code": dossier.code, "items": "; ".join(items), "reason": reason},
+            _("Dossier %(code)s needs a supplement: %(items)s. %(reason)s")
+            % {"code": dossier.code, "items": "; ".join(items), "reason": reason},
         )
         return pause
 
@@ -641,12 +682,28 @@ def receive_supplement(*, officer: Account, dossier: Dossier, components: Iterab
             if dossier.supplement_rule == SupplementRule.RESTART and step.planned is not None:
                 step.due_at = engine.add_working_time(at, agency=step.agency_id, **step.planned.as_amount())
             else:
-                step.due_at = engine.add_working_time(step.due_at, minutes=timing.working_minutes(pause.started_at, at, agency=step.agency_id), agency=step.agency_id)
+                step.due_at = engine.add_working_time(
+                    step.due_at, minutes=timing.working_minutes(pause.started_at, at, agency=step.agency_id), agency=step.agency_id
+                )
             step.save(update_fields=["due_at"])
         dossier.save(update_fields=["status", "national_status", "due_at", "due_at_restart", "due_at_pause"])
-        _event(dossier, action="receive_supplement", actor=officer, at=at, from_status=old_status, step=step, due_before=due_before, reason=note)
+        _event(
+            dossier,
+            action="receive_supplement",
+            actor=officer,
+            at=at,
+            from_status=old_status,
+            step=step,
+            due_before=due_before,
+            reason=note,
+        )
         _audit(dossier, "supplement_received", officer, due_at=dossier.due_at.isoformat())
-        _notify(dossier, "supplement_received", _("The supplement to dossier %(code)s was received. New appointment: %(due)s.") % {"code": dossier.code, "due": _fmt(dossier.due_at)})
+        _notify(
+            dossier,
+            "supplement_received",
+            _("The supplement to dossier %(code)s was received. New appointment: %(due)s.")
+            % {"code": dossier.code, "due": _fmt(dossier.due_at)},
+        )
         return dossier
 
 
@@ -658,7 +715,9 @@ def request_payment(*, officer: Account, dossier: Dossier, amount: int, reason: 
         dossier = _lock(dossier)
         old_status = _move(dossier, "request_payment")
         at = clock.now()
-        pause = Pause.objects.create(dossier=dossier, kind=PauseKind.PAYMENT, started_at=at, reason=reason, items=[{"amount": amount}], requested_by=officer)
+        pause = Pause.objects.create(
+            dossier=dossier, kind=PauseKind.PAYMENT, started_at=at, reason=reason, items=[{"amount": amount}], requested_by=officer
+        )
         dossier.save(update_fields=["status", "national_status"])
         _event(dossier, action="request_payment", actor=officer, at=at, from_status=old_status, due_before=dossier.due_at, reason=reason)
         _audit(dossier, "payment_requested", officer, amount=amount)
@@ -704,7 +763,8 @@ def apologize_and_extend(*, officer: Account, dossier: Dossier, new_due_at: dt.d
         if dossier.apology_sent_at is not None:
             raise DomainError(
                 "dossier.apology_twice",
-                _("An apology with a new appointment was already sent for dossier %(code)s: the appointment may be moved only once.") % {"code": dossier.code},
+                _("An apology with a new appointment was already sent for dossier %(code)s: the appointment may be moved only once.")
+                % {"code": dossier.code},
             )
         old_status = dossier.status
         allowed_from, _to = TRANSITIONS["apologize"]
@@ -712,7 +772,9 @@ def apologize_and_extend(*, officer: Account, dossier: Dossier, new_due_at: dt.d
             _move(dossier, "apologize")  # raises the right refusal
         if new_due_at <= dossier.due_at:
             raise DomainError(
-                "dossier.due_not_later", _("The new appointment must be after the current one (%(due)s).") % {"due": _fmt(dossier.due_at)}, fields={"new_due_at": [_("Too early.")]}
+                "dossier.due_not_later",
+                _("The new appointment must be after the current one (%(due)s).") % {"due": _fmt(dossier.due_at)},
+                fields={"new_due_at": [_("Too early.")]},
             )
         at = clock.now()
         due_before = dossier.due_at
@@ -720,9 +782,29 @@ def apologize_and_extend(*, officer: Account, dossier: Dossier, new_due_at: dt.d
         dossier.apology_sent_at = at
         dossier.apology_reason = reason
         dossier.save(update_fields=["due_at", "apology_sent_at", "apology_reason"])
-        _event(dossier, action="apologize", actor=officer, at=at, from_status=old_status, step=current_step(dossier), due_before=due_before, reason=reason)
-        _audit(dossier, "apologized", officer, new_due_at=new_due_at.isoformat(), late_notice=at > timing.latest_apology_time(due_before, dossier.competent_agency_id))
-        _notify(dossier, "apology", _("We apologise: dossier %(code)s will be late (%(reason)s). New appointment: %(due)s.") % {"code": dossier.code, "reason": reason, "due": _fmt(new_due_at)})
+        _event(
+            dossier,
+            action="apologize",
+            actor=officer,
+            at=at,
+            from_status=old_status,
+            step=current_step(dossier),
+            due_before=due_before,
+            reason=reason,
+        )
+        _audit(
+            dossier,
+            "apologized",
+            officer,
+            new_due_at=new_due_at.isoformat(),
+            late_notice=at > timing.latest_apology_time(due_before, dossier.competent_agency_id),
+        )
+        _notify(
+            dossier,
+            "apology",
+            _("We apologise: dossier %(code)s will be late (%(reason)s). New appointment: %(due)s.")
+            % {"code": dossier.code, "reason": reason, "due": _fmt(new_due_at)},
+        )
         return dossier
 
 
@@ -747,7 +829,9 @@ def raise_apology_prompts(*, agency_ids: Iterable[int] | None = None) -> list[Do
     return prompted
 
 
-def _close(dossier: Dossier, action: str, officer: Account | None, reason: str, audit_action: str, notify_kind: str = "", text: str = "") -> Dossier:
+def _close(
+    dossier: Dossier, action: str, officer: Account | None, reason: str, audit_action: str, notify_kind: str = "", text: str = ""
+) -> Dossier:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError("dossier.reason_missing", _("Give the reason."), fields={"reason": [_("Required.")]})
@@ -778,7 +862,9 @@ def refuse_dossier(*, officer: Account, dossier: Dossier, reason: str) -> Dossie
 
 def stop_dossier(*, officer: Account, dossier: Dossier, reason: str) -> Dossier:
     """Form 05 (Circular 03/2025): notice of stopping the processing."""
-    return _close(dossier, "stop", officer, reason, "stopped", "stop_notice", _("The processing of dossier %(code)s was stopped: %(reason)s"))
+    return _close(
+        dossier, "stop", officer, reason, "stopped", "stop_notice", _("The processing of dossier %(code)s was stopped: %(reason)s")
+    )
 
 
 def withdraw_dossier(*, officer: Account | None, dossier: Dossier, reason: str) -> Dossier:
@@ -809,15 +895,26 @@ def upload_result(*, officer: Account, dossier: Dossier, file: File) -> Dossier:
 
 
 def _compute_timeliness(dossier: Dossier, at: dt.datetime) -> None:
-    """Per dossier: late if completed after the appointment or if any step was late (a late step
-    makes the whole dossier late, §3.5); the index view uses the pause rule and counts a second
+    """Per dossier: late if completed after the appointment, or if a step of another agency than
+    the receiving and the competent ones (a co-ordinating agency of an inter-agency procedure)
+    finished after its own deadline — a late step makes the whole dossier late (§3.5; ADR 0010).
+    The competent agency's internal steps only count through the appointment. The index view uses the pause rule and counts a second
     supplement request as late (§13.1.2 indicator 2.1)."""
     agency = dossier.competent_agency_id
     verdict = timing.timeliness(at, dossier.due_at, agency)
-    if verdict != Timeliness.LATE and dossier.steps.filter(timeliness=Timeliness.LATE).exists():  # type: ignore[attr-defined]
+    other_agencies_late = (
+        dossier.steps.filter(timeliness=Timeliness.LATE)  # type: ignore[attr-defined]
+        .exclude(agency_id__in=[dossier.receiving_agency_id, dossier.competent_agency_id])
+        .exists()
+    )
+    if verdict != Timeliness.LATE and other_agencies_late:
         verdict = Timeliness.LATE
     dossier.timeliness = verdict
-    dossier.margin_minutes = timing.working_minutes(at, dossier.due_at, agency=agency) if at <= dossier.due_at else -timing.working_minutes(dossier.due_at, at, agency=agency)
+    dossier.margin_minutes = (
+        timing.working_minutes(at, dossier.due_at, agency=agency)
+        if at <= dossier.due_at
+        else -timing.working_minutes(dossier.due_at, at, agency=agency)
+    )
     index_verdict = timing.timeliness(at, dossier.due_at_pause, agency)
     dossier.index_timeliness = Timeliness.LATE if dossier.supplement_count > 1 else index_verdict
 
@@ -836,10 +933,35 @@ def mark_result_ready(*, officer: Account, dossier: Dossier, note: str = "") -> 
         plan = _planned_steps(dossier.version)
         last = plan[-1] if plan and plan[-1].handler == StepHandler.RECEIVING else None
         return_step = _open_step(
-            dossier, at=at, planned=last, agency=dossier.receiving_agency, role="counter_officer", name=last.name if last else _("Return of the result"), handed_over_by=officer
+            dossier,
+            at=at,
+            planned=last,
+            agency=dossier.receiving_agency,
+            role="counter_officer",
+            name=last.name if last else _("Return of the result"),
+            handed_over_by=officer,
         )
-        dossier.save(update_fields=["status", "national_status", "completed_at", "timeliness", "margin_minutes", "index_timeliness", "current_agency"])
-        _event(dossier, action="mark_result_ready", actor=officer, at=at, from_status=old_status, step=return_step, due_before=dossier.due_at, reason=note)
+        dossier.save(
+            update_fields=[
+                "status",
+                "national_status",
+                "completed_at",
+                "timeliness",
+                "margin_minutes",
+                "index_timeliness",
+                "current_agency",
+            ]
+        )
+        _event(
+            dossier,
+            action="mark_result_ready",
+            actor=officer,
+            at=at,
+            from_status=old_status,
+            step=return_step,
+            due_before=dossier.due_at,
+            reason=note,
+        )
         _audit(dossier, "result_ready", officer, timeliness=dossier.timeliness, margin_minutes=dossier.margin_minutes)
         _notify(dossier, "result_ready", _("The result of dossier %(code)s is ready.") % {"code": dossier.code})
         return dossier
@@ -852,7 +974,11 @@ def return_result(*, officer: Account, dossier: Dossier, method: str = ReturnMet
     with transaction.atomic():
         dossier = _lock(dossier)
         if method == ReturnMethod.ONLINE and dossier.version.online_mode != OnlineMode.FULL:
-            raise DomainError("dossier.not_full_online", _("Only the results of full-online procedures are returned online."), fields={"method": [_("Not allowed.")]})
+            raise DomainError(
+                "dossier.not_full_online",
+                _("Only the results of full-online procedures are returned online."),
+                fields={"method": [_("Not allowed.")]},
+            )
         old_status = _move(dossier, "return_result")
         at = clock.now()
         step = current_step(dossier)
@@ -862,7 +988,9 @@ def return_result(*, officer: Account, dossier: Dossier, method: str = ReturnMet
         dossier.closed_at = at
         dossier.return_method = method
         dossier.save(update_fields=["status", "national_status", "returned_at", "closed_at", "return_method"])
-        _event(dossier, action="return_result", actor=officer, at=at, from_status=old_status, step=step, due_before=dossier.due_at, reason=note)
+        _event(
+            dossier, action="return_result", actor=officer, at=at, from_status=old_status, step=step, due_before=dossier.due_at, reason=note
+        )
         _audit(dossier, "returned", officer, method=method)
         return dossier
 
@@ -877,6 +1005,8 @@ def rate_dossier(*, dossier: Dossier, level: str, comment: str = "") -> Rating:
             raise DomainError("dossier.not_rateable", _("A dossier can be rated once its result is ready."))
         if Rating.objects.filter(dossier=dossier).exists():
             raise DomainError("dossier.rated_twice", _("This dossier was already rated."))
-        rating = Rating.objects.create(dossier=dossier, level=level, points=RATING_POINTS[RatingLevel(level)], comment=nfc(comment or "")[:2000], rated_at=clock.now())
+        rating = Rating.objects.create(
+            dossier=dossier, level=level, points=RATING_POINTS[RatingLevel(level)], comment=nfc(comment or "")[:2000], rated_at=clock.now()
+        )
         _audit(dossier, "rated", None, level=level)
         return rating

@@ -169,7 +169,7 @@ _CUTOFF_RE = re.compile(r"sau\s+(\d{1,2})\s*(?:gio|h|:)\s*(\d{2})?")
 
 
 def _cutoff(text: str) -> dt.time | None:
-    """"… nếu tiếp nhận sau 15 giờ thì trả kết quả trong ngày làm việc tiếp theo" → 15:00."""
+    """ "… nếu tiếp nhận sau 15 giờ thì trả kết quả trong ngày làm việc tiếp theo" → 15:00."""
     match = _CUTOFF_RE.search(fold(text))
     if not match:
         return None
@@ -302,7 +302,7 @@ def _read_package(data: bytes, report: ImportReport) -> list[tuple[str, Procedur
     if isinstance(payload, dict):
         payload = payload.get("data", payload.get("result", [payload] if "MATTHC" in payload else None))
     if not isinstance(payload, list):
-        report.refuse(None, _("Expected a list of procedures (or {\"data\": [...]})."))
+        report.refuse(None, _('Expected a list of procedures (or {"data": [...]}).'))
         return []
     if len(payload) > MAX_RECORDS:
         report.refuse(None, _("The file has more than %(max)s procedures.") % {"max": MAX_RECORDS})
@@ -349,7 +349,7 @@ def _read_xlsx(data: bytes, report: ImportReport) -> list[tuple[str, ProcedureSp
                 report.refuse(None, _("The workbook is too large once unpacked."))
                 return []
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any unreadable file is refused the same way
+    except Exception:
         report.refuse(None, _("The file is not an Excel workbook (.xlsx)."))
         return []
     if "procedures" not in workbook.sheetnames:

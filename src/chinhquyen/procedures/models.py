@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -144,9 +144,7 @@ class ProcedureVersion(models.Model):
     levels = models.JSONField(_("levels"), default=list, help_text=_("Cấp thực hiện: province, commune…"))
     procedure_type = models.CharField(_("procedure type"), max_length=1, choices=ProcedureType.choices, default=ProcedureType.NOT_DELEGATED)
     online_mode = models.CharField(_("online service"), max_length=10, choices=OnlineMode.choices, default=OnlineMode.NONE)
-    supplement_rule = models.CharField(
-        _("supplement rule"), max_length=10, choices=SupplementRule.choices, default=SupplementRule.RESTART
-    )
+    supplement_rule = models.CharField(_("supplement rule"), max_length=10, choices=SupplementRule.choices, default=SupplementRule.RESTART)
     applicants = models.TextField(_("applicants"), blank=True)
     competent_authority = models.TextField(_("competent authority"), blank=True)
     implementing_agency = models.TextField(_("implementing agency"), blank=True)
@@ -207,7 +205,7 @@ class ProcessingTime(models.Model):
     def __str__(self) -> str:
         return f"{self.amount} {self.get_unit_display()}"
 
-    def as_amount(self) -> dict[str, Decimal]:
+    def as_amount(self) -> dict[str, Any]:
         """Keyword arguments for `workdays.engine.add_working_time`."""
         return {"days": self.amount} if self.unit == TimeUnit.WORKING_DAY else {"hours": self.amount}
 
@@ -279,7 +277,7 @@ class Step(models.Model):
     def __str__(self) -> str:
         return f"{self.position}. {self.name}"
 
-    def as_amount(self) -> dict[str, Decimal]:
+    def as_amount(self) -> dict[str, Any]:
         return {"days": self.allotment} if self.unit == TimeUnit.WORKING_DAY else {"hours": self.allotment}
 
 

@@ -133,9 +133,7 @@ def _refuse(code: str, message: str, field_name: str) -> DomainError:
 def check_spec(spec: ProcedureSpec) -> None:
     """Refuse a spec that cannot be written (raises DomainError with the offending field)."""
     if not PROCEDURE_CODE_RE.match(spec.code or ""):
-        raise _refuse(
-            "procedure.code_invalid", _("“%(code)s” is not a procedure code of the form 1.001193.") % {"code": spec.code}, "code"
-        )
+        raise _refuse("procedure.code_invalid", _("“%(code)s” is not a procedure code of the form 1.001193.") % {"code": spec.code}, "code")
     if not spec.name.strip():
         raise _refuse("procedure.name_missing", _("The procedure has no name."), "name")
     if not spec.field_name.strip():
@@ -148,7 +146,9 @@ def check_spec(spec: ProcedureSpec) -> None:
     if spec.online_mode not in OnlineMode.values:
         raise _refuse("procedure.online_mode_invalid", _("Unknown online mode “%(v)s”.") % {"v": spec.online_mode}, "online_mode")
     if spec.supplement_rule not in SupplementRule.values:
-        raise _refuse("procedure.supplement_rule_invalid", _("Unknown supplement rule “%(v)s”.") % {"v": spec.supplement_rule}, "supplement_rule")
+        raise _refuse(
+            "procedure.supplement_rule_invalid", _("Unknown supplement rule “%(v)s”.") % {"v": spec.supplement_rule}, "supplement_rule"
+        )
     if not spec.times:
         raise _refuse("procedure.time_missing", _("The procedure has no processing time."), "times")
     seen: set[str] = set()
@@ -273,7 +273,9 @@ def save_procedure(*, spec: ProcedureSpec, actor: Account | None = None, today: 
     with transaction.atomic():
         lock_for_transaction(f"procedure:{spec.code}")
         agencies = _agencies_by_code(spec.instances, day) if spec.instances else {}
-        field_row, _created = Field.objects.get_or_create(code=spec.field_code or fold(spec.field_name)[:30], defaults={"name": spec.field_name})
+        field_row, _created = Field.objects.get_or_create(
+            code=spec.field_code or fold(spec.field_name)[:30], defaults={"name": spec.field_name}
+        )
         digest = spec.content_hash()
         procedure = Procedure.objects.filter(code=spec.code).first()
         outcome = "unchanged"

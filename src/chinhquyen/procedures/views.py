@@ -80,11 +80,11 @@ def procedure_import_view(request: HttpRequest) -> HttpResponse:
         suffix = PurePath(upload.name).suffix.lower()
         storage_name = default_storage.save(f"imports/{uuid.uuid4().hex}{suffix}", upload)
         with transaction.atomic():
-            job = JobProgress.objects.create(kind=IMPORT_KIND, created_by=request.user, report={"filename": upload.name})
+            job = JobProgress.objects.create(kind=IMPORT_KIND, created_by=request.user, report={"filename": upload.name})  # type: ignore[misc]
             # In the job's transaction: no task without its job, no job without its task.
             import_procedures_task.enqueue(job.pk, storage_name, upload.name, get_language() or "vi")
         return redirect("procedures:import_job", job_id=job.pk)
-    jobs = JobProgress.objects.filter(kind=IMPORT_KIND, created_by=request.user)[:10]
+    jobs = JobProgress.objects.filter(kind=IMPORT_KIND, created_by=request.user)[:10]  # type: ignore[misc]
     return render(request, "procedures/import.html", {"form": form, "jobs": jobs}, status=400 if request.method == "POST" else 200)
 
 

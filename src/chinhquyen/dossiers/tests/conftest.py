@@ -72,7 +72,11 @@ def three_day_spec(code: str, rule: str = SupplementRule.RESTART, instances: lis
         supplement_rule=rule,
         times=[TimeSpec(Channel.COUNTER, Decimal("3")), TimeSpec(Channel.ONLINE, Decimal("3"))],
         fees=[FeeSpec("Lệ phí 600.000 đồng", 600000)],
-        components=[ComponentSpec("Văn bản đề nghị cấp giấy phép lao động", 1, 0), ComponentSpec("Giấy chứng nhận sức khỏe", 1, 0), ComponentSpec("Ảnh màu 4x6", 2, 0, mandatory=False)],
+        components=[
+            ComponentSpec("Văn bản đề nghị cấp giấy phép lao động", 1, 0),
+            ComponentSpec("Giấy chứng nhận sức khỏe", 1, 0),
+            ComponentSpec("Ảnh màu 4x6", 2, 0, mandatory=False),
+        ],
         steps=[
             StepSpec("Tiếp nhận và chuyển hồ sơ", Decimal("0.5"), TimeUnit.WORKING_DAY, StepHandler.RECEIVING, "counter_officer"),
             StepSpec("Thẩm định hồ sơ", Decimal("1.5"), TimeUnit.WORKING_DAY, StepHandler.COMPETENT, "processing_officer"),
@@ -117,7 +121,17 @@ def one_stop(cast: Cast) -> OneStop:
     )
     save_procedure(spec=same_day)
     inter = three_day_spec("2.000908")
-    inter.steps.insert(2, StepSpec("Xác nhận của Ủy ban nhân dân phường", Decimal("0.5"), TimeUnit.WORKING_DAY, StepHandler.COORDINATING, "processing_officer", "000.00.51.H99"))
+    inter.steps.insert(
+        2,
+        StepSpec(
+            "Xác nhận của Ủy ban nhân dân phường",
+            Decimal("0.5"),
+            TimeUnit.WORKING_DAY,
+            StepHandler.COORDINATING,
+            "processing_officer",
+            "000.00.51.H99",
+        ),
+    )
     inter.times = [TimeSpec(Channel.COUNTER, Decimal("3.5"))]
     inter.name = "Thủ tục liên thông có bước tại cấp xã"
     save_procedure(spec=inter)
@@ -140,10 +154,14 @@ def complete_components(procedure: Procedure) -> list[ComponentData]:
     return [ComponentData(c.pk, c.originals, c.copies) for c in version.required_components.all() if c.mandatory]
 
 
-CITIZEN = ApplicantData(name="Nguyễn Văn An", id_number="017090001234", phone="0912345678", email="an@example.test", address="Tổ 5, phường Thử Nghiệm")
+CITIZEN = ApplicantData(
+    name="Nguyễn Văn An", id_number="017090001234", phone="0912345678", email="an@example.test", address="Tổ 5, phường Thử Nghiệm"
+)
 
 
-def receive(one_stop: OneStop, procedure: Procedure | None = None, *, officer: Account | None = None, agency: Agency | None = None, **kwargs):
+def receive(
+    one_stop: OneStop, procedure: Procedure | None = None, *, officer: Account | None = None, agency: Agency | None = None, **kwargs
+):
     procedure = procedure or one_stop.three_day
     return receive_dossier(
         officer=officer or one_stop.cast.counter_officer,

@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from chinhquyen.dossiers.models import ApplicantKind, Dossier, DossierEvent, DossierStep, PaymentMethod, RatingLevel, ReturnMethod
+
+
+class ApplicantInSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    name = serializers.CharField(max_length=255)
+    id_number = serializers.CharField(max_length=20)
+    phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
+    address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    kind = serializers.ChoiceField(choices=ApplicantKind.choices, required=False, default=ApplicantKind.CITIZEN)
+
+
+class ComponentInSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    component = serializers.IntegerField(help_text="The id of a required component of the procedure.")
+    originals = serializers.IntegerField(min_value=0, default=0)
+    copies = serializers.IntegerField(min_value=0, default=0)
+    file = serializers.FileField(required=False, allow_null=True, help_text="Optional scan; paper shown at the counter needs none.")
+
+
+class IntakeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    procedure_code = serializers.CharField(max_length=8)
+    applicant = ApplicantInSerializer()
+    components = ComponentInSerializer(many=True)
+    receiving_agency = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Code of the receiving agency (default: the caller's only counter)."
+    )
+    competent_agency = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Code of the competent agency when several carry out the procedure."
+    )
+    return_method = serializers.ChoiceField(choices=ReturnMethod.choices, required=False, default=ReturnMethod.COUNTER)
+
+
+class IntakeResponseSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField()
+    status = serializers.CharField()
+    national_status = serializers.IntegerField()
+    received_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class StepSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    agency_code = serializers.CharField(source="agency.code")
+
+    class Meta:
+        model = DossierStep
+        fields = [
+            "position",
+            "name",
+            "agency_code",
+            "role",
+            "started_at",
+            "due_at",
+            "finished_at",
+            "allotted_minutes",
+            "spent_minutes",
+            "timeliness",
+        ]
+
+
+class EventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
+
+    class Meta:
+        model = DossierEvent
+        fields = ["at", "action", "actor", "from_status", "to_status", "national_status", "due_before", "due_after", "reason"]
+
+
+class DossierListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    procedure_code = serializers.CharField(source="procedure.code")
+
+    class Meta:
+        model = Dossier
+        fields = ["code", "procedure_code", "status", "national_status", "received_at", "due_at", "timeliness"]
+
+
+class DossierSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    procedure_code = serializers.CharField(source="procedure.code")
+    procedure_name = serializers.CharField(source="procedure.name")
+    version = serializers.IntegerField(source="version.number")
+    receiving_agency = serializers.CharField(source="receiving_agency.code")
+    competent_agency = serializers.CharField(source="competent_agency.code")
+    current_agency = serializers.CharField(source="current_agency.code")
+    steps = StepSerializer(many=True)
+    events = EventSerializer(many=True)
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "code",
+            "procedure_code",
+            "procedure_name",
+            "version",
+            "channel",
+            "status",
+            "national_status",
+            "applicant_name",
+            "applicant_id_number",
+            "receiving_agency",
+            "competent_agency",
+            "current_agency",
+            "received_at",
+            "clock_started_at",
+            "due_at",
+            "original_due_at",
+            "due_at_restart",
+            "due_at_pause",
+            "supplement_rule",
+            "supplement_count",
+            "apology_sent_at",
+            "completed_at",
+            "returned_at",
+            "timeliness",
+            "margin_minutes",
+            "index_timeliness",
+            "steps",
+            "events",
+        ]
+
+
+class ActionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """The inputs of the actions; each action reads the ones it needs."""
+
+    note = serializers.CharField(required=False, allow_blank=True)
+    reason = serializers.CharField(required=False, allow_blank=True)
+    items = serializers.ListField(child=serializers.CharField(), required=False, help_text="request-supplement: what is missing.")
+    confirm_second = serializers.BooleanField(required=False, help_text="request-supplement: confirm a second request.")
+    to_agency = serializers.CharField(required=False, allow_blank=True, help_text="hand-over: code of the agency (default: the next step).")
+    to_role = serializers.CharField(required=False, allow_blank=True)
+    amount = serializers.IntegerField(required=False, min_value=1, help_text="request-payment, record-payment: đồng.")
+    method = serializers.CharField(
+        required=False, help_text=f"record-payment: {', '.join(PaymentMethod.values)}; return-result: {', '.join(ReturnMethod.values)}."
+    )
+    new_due_at = serializers.DateTimeField(required=False, help_text="apologize: the new appointment.")
+    file = serializers.FileField(required=False, help_text="upload-result: the result (PDF).")
+
+
+class PublicStepSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    at = serializers.DateTimeField()
+    status = serializers.CharField()
+    national_status = serializers.IntegerField()
+
+
+class PublicDossierSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField()
+    procedure_name = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    national_status = serializers.IntegerField()
+    received_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    completed_at = serializers.DateTimeField(allow_null=True)
+    returned_at = serializers.DateTimeField(allow_null=True)
+    held_by = serializers.CharField()
+    action_needed = serializers.CharField(allow_blank=True)
+    history = PublicStepSerializer(many=True)
+
+
+class RatingInSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id_number = serializers.CharField()
+    level = serializers.ChoiceField(choices=RatingLevel.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class StatisticsRowSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    key = serializers.CharField()
+    name = serializers.CharField()
+    received = serializers.IntegerField()
+    resolved = serializers.IntegerField()
+    resolved_early = serializers.IntegerField()
+    resolved_on_time = serializers.IntegerField()
+    resolved_late = serializers.IntegerField()
+    in_progress_on_time = serializers.IntegerField()
+    in_progress_overdue = serializers.IntegerField()
+    paused = serializers.IntegerField()
+    online = serializers.IntegerField()
+    digitized = serializers.IntegerField()
+    electronic_result = serializers.IntegerField()
+    paid_online = serializers.IntegerField()
+    with_payment = serializers.IntegerField()
+    index_late = serializers.IntegerField()
+    not_satisfied = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
+    online_share = serializers.FloatField(allow_null=True)
+    digitized_share = serializers.FloatField(allow_null=True)
+    average_rating = serializers.FloatField(allow_null=True)

@@ -1,0 +1,343 @@
+"""The one-stop pages: the counter (intake), the officer's queue, the leaders' overdue list, the
+dossier page (timeline, clock, actions), the forms as PDF, the statistics and their Excel export,
+and the small public tracking page the receipt's QR code opens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chinhquyen.core.errors import DomainError, NotFound
+from chinhquyen.dossiers import printing, selectors
+from chinhquyen.dossiers.access import access_dossier_for_officer, counter_agencies, require_one_stop_official, scope_of
+from chinhquyen.dossiers.actions import ACTIONS, allowed_actions, perform_action
+from chinhquyen.dossiers.models import ApplicantKind, FormSet, PaymentMethod, ReturnMethod
+from chinhquyen.dossiers.services import ApplicantData, ComponentData, receive_dossier
+from chinhquyen.dossiers.throttling import PublicTrackingThrottle
+from chinhquyen.organizations.models import Account, Agency
+from chinhquyen.procedures.selectors import instances_of, procedure_by_code, search_procedures, version_in_force
+
+
+def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return render(request, "core/error.html", {"error": exc}, status=exc.status)
+
+
+def _official(request: HttpRequest) -> Account:
+    return request.user  # type: ignore[return-value]
+
+
+# --- the counter ------------------------------------------------------------------------------------
+@require_GET
+def procedure_search_fragment(request: HttpRequest) -> HttpResponse:
+    """The type-ahead: procedures matching what the officer typed (htmx fragment)."""
+    try:
+        require_one_stop_official(_official(request))
+    except DomainError as exc:
+        return _error(request, exc)
+    q = request.GET.get("q", "")
+    procedures = list(search_procedures(q=q, limit=10)) if q.strip() else []
+    return render(request, "dossiers/_procedure_options.html", {"procedures": procedures, "q": q})
+
+
+def _components_context(code: str) -> dict[str, Any]:
+    procedure = procedure_by_code(code) if code else None
+    version = version_in_force(procedure) if procedure else None
+    return {
+        "procedure": procedure,
+        "version": version,
+        "components": list(version.required_components.all()) if version else [],
+        "instances": list(instances_of(procedure)) if procedure else [],
+    }
+
+
+@require_GET
+def components_fragment(request: HttpRequest) -> HttpResponse:
+    """The chosen procedure's components as a checklist, and its competent agencies (htmx fragment)."""
+    try:
+        require_one_stop_official(_official(request))
+    except DomainError as exc:
+        return _error(request, exc)
+    return render(request, "dossiers/_components.html", _components_context(request.GET.get("procedure", "")))
+
+
+@require_http_methods(["GET", "POST"])
+def counter_view(request: HttpRequest) -> HttpResponse:
+    official = _official(request)
+    agencies = list(counter_agencies(official))
+    if not agencies:
+        return _error(request, DomainError("permission_denied", _("Only counter officers receive dossiers."), fields={}))
+    context: dict[str, Any] = {
+        "agencies": agencies,
+        "kinds": ApplicantKind.choices,
+        "return_methods": ReturnMethod.choices,
+        "data": request.POST,
+    }
+    if request.method == "POST":
+        data = request.POST
+        agency = next((a for a in agencies if str(a.pk) == data.get("receiving_agency")), agencies[0])
+        code = data.get("procedure_code", "").strip()
+        components = []
+        for key in data:
+            if key.startswith("component_") and key.count("_") == 1:
+                component_id = int(key.split("_")[1]) if key.split("_")[1].isdigit() else None
+                components.append(
+                    ComponentData(
+                        component_id,
+                        int(data.get(f"originals_{component_id}") or 0),
+                        int(data.get(f"copies_{component_id}") or 0),
+                        request.FILES.get(f"file_{component_id}"),
+                    )
+                )
+        applicant = ApplicantData(
+            name=data.get("applicant_name", ""),
+            id_number=data.get("applicant_id_number", ""),
+            phone=data.get("applicant_phone", ""),
+            email=data.get("applicant_email", ""),
+            address=data.get("applicant_address", ""),
+            kind=data.get("applicant_kind", ApplicantKind.CITIZEN),
+        )
+        try:
+            result = receive_dossier(
+                officer=official,
+                procedure_code=code,
+                applicant=applicant,
+                components=components,
+                receiving_agency=agency,
+                competent_agency_code=data.get("competent_agency", ""),
+                return_method=data.get("return_method", ReturnMethod.COUNTER),
+            )
+        except DomainError as exc:
+            context.update(_components_context(code))
+            context["error"] = exc
+            context["ticked"] = {k.split("_")[1] for k in data if k.startswith("component_")}
+            return render(request, "dossiers/counter.html", context, status=400)
+        for warning in result.warnings:
+            messages.warning(request, warning)
+        messages.success(request, _("Dossier %(code)s received.") % {"code": result.dossier.code})
+        return redirect("dossiers:detail", code=result.dossier.code)
+    return render(request, "dossiers/counter.html", context)
+
+
+# --- lists ------------------------------------------------------------------------------------------
+@require_GET
+def queue_view(request: HttpRequest) -> HttpResponse:
+    official = _official(request)
+    try:
+        scope = require_one_stop_official(official)
+    except DomainError as exc:
+        return _error(request, exc)
+    steps = list(selectors.officer_queue(official, scope=scope))
+    now = selectors.clock.now()
+    rows = [
+        {"step": s, "dossier": s.dossier, "overdue": s.due_at < now, "prompt": selectors.needs_apology_prompt(s.dossier, now=now)}
+        for s in steps
+    ]
+    return render(request, "dossiers/queue.html", {"rows": rows, "now": now})
+
+
+@require_GET
+def overdue_view(request: HttpRequest) -> HttpResponse:
+    official = _official(request)
+    scope = scope_of(official)
+    if not scope.leader:
+        return _error(request, DomainError("permission_denied", _("Only leaders see their agency's overdue dossiers.")))
+    return render(request, "dossiers/overdue.html", {"dossiers": list(selectors.overdue_dossiers(official, scope=scope))})
+
+
+# --- one dossier ------------------------------------------------------------------------------------
+def _detail_context(official: Account, dossier: Any) -> dict[str, Any]:
+    return {
+        "dossier": dossier,
+        "timeline": list(selectors.timeline(dossier)),
+        "steps": list(dossier.steps.select_related("agency", "handler").order_by("position")),
+        "components": list(dossier.components.all()),
+        "pauses": list(dossier.pauses.all()),
+        "payments": list(dossier.payments.all()),
+        "clock": selectors.working_clock(dossier),
+        "actions": allowed_actions(official, dossier),
+        "apology_prompt": selectors.needs_apology_prompt(dossier),
+        "forms": [f for f in printing.DOSSIER_FORMS if printing.FORMS[f].get(dossier.form_set)],
+        "payment_methods": PaymentMethod.choices,
+        "return_methods": ReturnMethod.choices,
+        "agencies": Agency.objects.filter(pk__in={dossier.receiving_agency_id, dossier.competent_agency_id}).order_by("name"),
+        "tracking_url": printing.tracking_url(dossier),
+    }
+
+
+@require_GET
+def dossier_view(request: HttpRequest, code: str) -> HttpResponse:
+    official = _official(request)
+    try:
+        dossier = access_dossier_for_officer(officer=official, code=code)
+    except DomainError as exc:
+        return _error(request, exc)
+    return render(request, "dossiers/detail.html", _detail_context(official, dossier))
+
+
+@require_POST
+def dossier_action_view(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    official = _official(request)
+    try:
+        dossier = access_dossier_for_officer(officer=official, code=code)
+    except DomainError as exc:
+        return _error(request, exc)
+    if action not in ACTIONS:
+        return _error(request, NotFound("dossier.unknown_action", _("Unknown action.")))
+    try:
+        dossier = perform_action(official=official, dossier=dossier, action=action, data=request.POST, files=request.FILES)
+    except DomainError as exc:
+        context = _detail_context(official, dossier)
+        context.update({"error": exc, "failed_action": action, "data": request.POST})
+        return render(request, "dossiers/detail.html", context, status=409 if exc.code == "dossier.second_supplement" else exc.status)
+    messages.success(request, _("Done: %(status)s.") % {"status": dossier.get_status_display()})
+    return redirect("dossiers:detail", code=dossier.code)
+
+
+@require_GET
+def dossier_form_view(request: HttpRequest, code: str, form: str) -> HttpResponse:
+    official = _official(request)
+    try:
+        dossier = access_dossier_for_officer(officer=official, code=code)
+        if form not in printing.DOSSIER_FORMS:
+            raise NotFound("form.unknown", _("Unknown form."))
+        pdf = printing.render_pdf(form, dossier=dossier, form_set=request.GET.get("set") or None)
+    except DomainError as exc:
+        return _error(request, exc)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{dossier.code}-{form}.pdf"'
+    return response
+
+
+# --- statistics -------------------------------------------------------------------------------------
+def _period(request: HttpRequest) -> tuple[dt.date | None, dt.date | None]:
+    def parse(value: str | None) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(value) if value else None
+        except ValueError:
+            return None
+
+    return parse(request.GET.get("from")), parse(request.GET.get("to"))
+
+
+@require_GET
+def statistics_view(request: HttpRequest) -> HttpResponse:
+    official = _official(request)
+    try:
+        require_one_stop_official(official)
+    except DomainError as exc:
+        return _error(request, exc)
+    group_by = request.GET.get("by", "agency")
+    if group_by not in selectors.GROUPS:
+        group_by = "agency"
+    date_from, date_to = _period(request)
+    rows = selectors.dossier_statistics(official=official, group_by=group_by, date_from=date_from, date_to=date_to)
+    context = {
+        "rows": rows,
+        "by": group_by,
+        "date_from": date_from,
+        "date_to": date_to,
+        "agencies": counter_agencies(official) | Agency.objects.filter(pk__in=scope_of(official).all_agencies),
+    }
+    return render(request, "dossiers/statistics.html", context)
+
+
+#: Column → header of the Excel export (Vietnamese, for the province's reports).
+EXPORT_COLUMNS = [
+    ("key", "Mã"),
+    ("name", "Tên"),
+    ("received", "Tiếp nhận"),
+    ("resolved", "Đã giải quyết"),
+    ("resolved_early", "Trước hạn"),
+    ("resolved_on_time", "Đúng hạn"),
+    ("resolved_late", "Quá hạn"),
+    ("in_progress_on_time", "Đang giải quyết trong hạn"),
+    ("in_progress_overdue", "Đang giải quyết quá hạn"),
+    ("paused", "Tạm dừng"),
+    ("online", "Trực tuyến"),
+    ("digitized", "Có thành phần số hóa"),
+    ("electronic_result", "Có kết quả điện tử"),
+    ("paid_online", "Thanh toán trực tuyến"),
+    ("with_payment", "Có nộp phí, lệ phí"),
+    ("index_late", "Quá hạn theo Bộ chỉ số 766"),
+    ("not_satisfied", "Không hài lòng"),
+    ("on_time_rate", "Tỷ lệ đúng hạn (%)"),
+    ("online_share", "Tỷ lệ trực tuyến (%)"),
+    ("digitized_share", "Tỷ lệ số hóa (%)"),
+    ("average_rating", "Điểm hài lòng trung bình"),
+]
+
+
+@require_GET
+def statistics_export_view(request: HttpRequest) -> HttpResponse:
+    import openpyxl
+
+    official = _official(request)
+    try:
+        require_one_stop_official(official)
+    except DomainError as exc:
+        return _error(request, exc)
+    group_by = request.GET.get("by", "agency") if request.GET.get("by") in selectors.GROUPS else "agency"
+    date_from, date_to = _period(request)
+    rows = selectors.dossier_statistics(official=official, group_by=group_by, date_from=date_from, date_to=date_to)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Thống kê hồ sơ"  # type: ignore[union-attr]
+    sheet.append([header for _key, header in EXPORT_COLUMNS])  # type: ignore[union-attr]
+    for row in rows:
+        sheet.append([row.get(key) if not isinstance(row.get(key), dt.date) else row[key].isoformat() for key, _header in EXPORT_COLUMNS])  # type: ignore[union-attr]
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="thong-ke-ho-so-{group_by}.xlsx"'
+    return response
+
+
+@require_GET
+def tracking_book_view(request: HttpRequest) -> HttpResponse:
+    """Form 07 (06 of 2018) for one receiving agency and a period."""
+    official = _official(request)
+    try:
+        scope = require_one_stop_official(official)
+        agency_id = int(request.GET.get("agency") or next(iter(sorted(scope.counter | scope.leader)), 0))
+        if agency_id not in scope.counter | scope.leader:
+            raise NotFound("not_found", _("You keep no tracking book for this agency."))
+    except (DomainError, ValueError) as exc:
+        return _error(request, exc if isinstance(exc, DomainError) else DomainError("invalid", _("Choose an agency.")))
+    date_from, date_to = _period(request)
+    today = selectors.clock.now().date()
+    date_from = date_from or today.replace(day=1)
+    date_to = date_to or today
+    dossiers = list(selectors.tracking_book(official=official, agency_id=agency_id, date_from=date_from, date_to=date_to)[:5000])
+    form_set = FormSet.CIRCULAR_01_2018 if date_to < dt.date(2025, 7, 1) else FormSet.CIRCULAR_03_2025
+    pdf = printing.render_tracking_book(
+        dossiers=dossiers, agency=Agency.objects.get(pk=agency_id), date_from=date_from, date_to=date_to, form_set=form_set
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="so-theo-doi-ho-so-{date_from}-{date_to}.pdf"'
+    return response
+
+
+# --- public -----------------------------------------------------------------------------------------
+@require_GET
+def public_tracking_view(request: HttpRequest) -> HttpResponse:
+    """The page the receipt's QR code opens: code prefilled, the applicant types their ID number."""
+    code = request.GET.get("code", "").strip()
+    id_number = request.GET.get("id_number", "").strip()
+    if code and id_number and not PublicTrackingThrottle().allow_request(request, None):  # type: ignore[arg-type]
+        return render(request, "dossiers/public_tracking.html", {"code": code, "throttled": True}, status=429)
+    dossier = selectors.public_dossier(code=code, id_number=id_number) if code and id_number else None
+    events = list(dossier.events.order_by("at", "pk")) if dossier else []
+    status = 404 if code and id_number and dossier is None else 200
+    return render(
+        request,
+        "dossiers/public_tracking.html",
+        {"code": code, "dossier": dossier, "events": events, "searched": bool(code and id_number)},
+        status=status,
+    )
