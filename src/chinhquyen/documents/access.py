@@ -87,7 +87,9 @@ def _all_units(scope: Scope) -> set[int]:
 def _incoming_chain(scope: Scope) -> Any:
     """The handling chain of an incoming document: the people it went through, by name or unit led."""
     me = scope.official.pk
-    assigned = Assignment.objects.filter(document=OuterRef("pk")).filter(Q(official_id=me) | Q(unit_id__in=scope.led_units))
+    assigned = Assignment.objects.filter(document=OuterRef("pk")).filter(
+        Q(official_id=me) | Q(unit_id__in=scope.led_units) | Q(assigned_by_id=me)
+    )
     return Q(presented_to_id=me) | Q(lead_handler_id=me) | Q(registered_by_id=me) | Exists(assigned)
 
 

@@ -15,12 +15,12 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.audit import record_event
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.folding import fold
 from chinhquyen.core.tasks import queue_email
 from chinhquyen.documents import access, files, hooks
 from chinhquyen.documents.access import Scope
@@ -396,11 +396,19 @@ class IncomingInput:
 
 
 def find_duplicates(agency: Agency, *, document_id: str, code_number: str, code_notation: str, issuer_name: str) -> list[IncomingDocument]:
-    """Phụ lục VI: warn when the DocumentId, or number + notation + issuer, was already registered (§1.7)."""
-    query = Q(code_number=code_number, code_notation=code_notation, issuer_name__iexact=issuer_name)
+    """Phụ lục VI: warn when the DocumentId, or number + notation + issuer, was already registered (§1.7).
+
+    The issuer's name is compared folded (case, tone marks, đ), so "Ủy ban…" matches "ủy ban…".
+    """
+    live = IncomingDocument.objects.filter(agency=agency).exclude(status=IncomingStatus.CANCELLED)
+    found: dict[int, IncomingDocument] = {}
     if document_id:
-        query |= Q(edxml_document_id=document_id)
-    return list(IncomingDocument.objects.filter(agency=agency).exclude(status=IncomingStatus.CANCELLED).filter(query).order_by("pk")[:5])
+        found.update({d.pk: d for d in live.filter(edxml_document_id=document_id).order_by("pk")[:5]})
+    wanted = fold(issuer_name)
+    for candidate in live.filter(code_number=code_number, code_notation=code_notation).order_by("pk")[:50]:
+        if fold(candidate.issuer_name) == wanted:
+            found[candidate.pk] = candidate
+    return [found[k] for k in sorted(found)][:5]
 
 
 @dataclass
@@ -762,6 +770,7 @@ def reassign_in_unit(
     """A unit leader gives the unit's document to a person of the unit (Phiếu giải quyết, block 2)."""
     at = _now(at)
     scope = access.scope_of(actor)
+    document = IncomingDocument.objects.get(pk=document.pk)
     unit_id = document.lead_unit_id
     access.require(access.is_unit_leader_of(scope, unit_id))
     assert unit_id is not None
@@ -798,6 +807,7 @@ def reassign_in_unit(
 
 def _require_handler(actor: Account, document: IncomingDocument) -> Scope:
     scope = access.scope_of(actor)
+    document = IncomingDocument.objects.get(pk=document.pk)
     access.require(access.handles(scope, document) or access.is_unit_leader_of(scope, document.lead_unit_id))
     return scope
 
