@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "chinhquyen.procedures",
     "chinhquyen.dossiers",
     "chinhquyen.signing",
+    "chinhquyen.exchange",
+    "chinhquyen.hub",
 ]
 
 MIDDLEWARE = [
@@ -300,3 +302,29 @@ SMS_HTTP_URL = env_str("SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN", "")
 SMS_HTTP_SENDER = env_str("SMS_HTTP_SENDER", "CHINHQUYEN")
 SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
+
+# --- Document exchange (issue 7; docs/exchange.md) -------------------------------------------
+#: The transport the delivery worker uses: `hub` (ours), `national_axis` or `lgsp` (not built).
+EXCHANGE_TRANSPORT = env_str("EXCHANGE_TRANSPORT", "hub")
+EXCHANGE_HUB_URL = env_str("EXCHANGE_HUB_URL", "http://127.0.0.1:8000/hub/api/v1/")
+EXCHANGE_HUB_CONNECTOR = env_str("EXCHANGE_HUB_CONNECTOR", "")
+EXCHANGE_HUB_SECRET = env_str("EXCHANGE_HUB_SECRET", "")
+EXCHANGE_AXIS_URL = env_str("EXCHANGE_AXIS_URL", "")
+EXCHANGE_AXIS_SYSTEM_ID = env_str("EXCHANGE_AXIS_SYSTEM_ID", "")
+EXCHANGE_AXIS_SECRET = env_str("EXCHANGE_AXIS_SECRET", "")
+EXCHANGE_HTTP_TIMEOUT_SECONDS = env_int("EXCHANGE_HTTP_TIMEOUT_SECONDS", 30)
+#: Backoff of the delivery worker: min(max, base·2^(n-1)), times a jitter in [0.5, 1]; no attempt limit.
+EXCHANGE_RETRY_BASE_SECONDS = env_int("EXCHANGE_RETRY_BASE_SECONDS", 2)
+EXCHANGE_RETRY_MAX_SECONDS = env_int("EXCHANGE_RETRY_MAX_SECONDS", 300)
+EXCHANGE_POLL_SECONDS = env_int("EXCHANGE_POLL_SECONDS", 5)
+#: Limits on what the codec reads from outside (edXML hardening).
+EXCHANGE_MAX_PACKAGE_BYTES = env_int("EXCHANGE_MAX_PACKAGE_BYTES", 50 * 1024 * 1024)
+EXCHANGE_MAX_ATTACHMENTS = env_int("EXCHANGE_MAX_ATTACHMENTS", 50)
+EXCHANGE_MAX_DECOMPRESSED_BYTES = env_int("EXCHANGE_MAX_DECOMPRESSED_BYTES", 200 * 1024 * 1024)
+#: PEM key and certificate that sign outgoing packages (XML-DSig); empty = unsigned.
+EXCHANGE_SIGNING_KEY_FILE = env_str("EXCHANGE_SIGNING_KEY_FILE", "")
+EXCHANGE_SIGNING_CERT_FILE = env_str("EXCHANGE_SIGNING_CERT_FILE", "")
+#: The hub (embedded here, or alone with `chinhquyen hub serve`).
+HUB_CLOCK_SKEW_SECONDS = env_int("HUB_CLOCK_SKEW_SECONDS", 300)
+HUB_MAX_PACKAGE_BYTES = env_int("HUB_MAX_PACKAGE_BYTES", 50 * 1024 * 1024)
+HUB_RETENTION_DAYS = env_int("HUB_RETENTION_DAYS", 90)

@@ -32,4 +32,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
+    path("hub/", include("chinhquyen.hub.urls")),
+    path("exchange/", include("chinhquyen.exchange.urls")),
 ]

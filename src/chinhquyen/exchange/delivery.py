@@ -1,0 +1,177 @@
+"""The delivery worker: sends the outbox, fetches the inbox, forever (or for a bounded time).
+
+Sending: due rows are claimed with a lease (`locked_until`; on PostgreSQL `SKIP LOCKED`, so
+several workers share the queue), sent outside any transaction, then marked. A worker killed
+between the node's answer and the mark leaves the lease to expire; the row is sent again with
+the same package id and the hub answers "duplicate" instead of delivering twice. Failures back
+off exponentially with jitter, `min(max, base·2^(n-1))·U(0.5, 1)`, with no limit on attempts;
+only a permanent refusal makes a dead letter.
+
+Fetching: list → fetch → `inbound.record` (one transaction) → acknowledge. A crash before the
+acknowledgement means the node offers the message again and `record` recognises it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import signal
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import OperationalError, close_old_connections, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from chinhquyen.core.audit import record_event
+from chinhquyen.exchange import inbound
+from chinhquyen.exchange.models import Outbox, OutboxState
+from chinhquyen.exchange.transports import Transport, TransportError, get_transport
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 120
+
+
+def backoff_seconds(attempts: int, *, rng: random.Random | None = None) -> float:
+    """Delay before attempt `attempts + 1`: exponential, capped, with jitter (never zero)."""
+    base = float(settings.EXCHANGE_RETRY_BASE_SECONDS)
+    cap = float(settings.EXCHANGE_RETRY_MAX_SECONDS)
+    delay = min(cap, base * 2 ** min(max(attempts - 1, 0), 30))
+    return delay * (rng or random).uniform(0.5, 1.0)
+
+
+def claim_due(*, limit: int = 20, now: dt.datetime | None = None) -> list[int]:
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = Outbox.objects.filter(state=OutboxState.PENDING, next_attempt_at__lte=now).filter(
+            Q(locked_until__isnull=True) | Q(locked_until__lt=now)
+        )
+        if connection.vendor == "postgresql":
+            due = due.select_for_update(skip_locked=True)
+        ids = list(due.order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit])
+        if ids:
+            Outbox.objects.filter(id__in=ids).update(locked_until=now + dt.timedelta(seconds=LEASE_SECONDS))
+    return ids
+
+
+def send_one(row: Outbox, transport: Transport) -> bool:
+    """Send one claimed row; True when the node took it."""
+    try:
+        result = transport.send(
+            package_id=str(row.package_id),
+            message_type="status" if row.kind == "status" else "edoc",
+            data=bytes(row.payload),
+            sender_code=row.sender_code,
+            recipient_codes=list(row.recipient_codes),
+        )
+    except TransportError as exc:
+        with transaction.atomic():
+            row.attempts += 1
+            row.last_error_code = exc.code[:60]
+            row.last_error = str(exc)[:2000]
+            row.locked_until = None
+            if exc.permanent:
+                row.state = OutboxState.DEAD
+                record_event(
+                    action="exchange.dead_letter",
+                    object_type="exchange.outbox",
+                    object_id=row.pk,
+                    summary={"document_id": row.document_id, "code": exc.code, "error": str(exc)[:300]},
+                )
+            else:
+                row.next_attempt_at = timezone.now() + dt.timedelta(seconds=backoff_seconds(row.attempts))
+            row.save(update_fields=["attempts", "last_error_code", "last_error", "locked_until", "state", "next_attempt_at"])
+        log.info("exchange: outbox %s not sent (%s, permanent=%s)", row.pk, exc.code, exc.permanent)
+        return False
+    with transaction.atomic():
+        row.attempts += 1
+        row.state = OutboxState.SENT
+        row.sent_at = timezone.now()
+        row.remote_ids = result.remote_ids
+        row.locked_until = None
+        row.last_error_code = row.last_error = ""
+        row.save(update_fields=["attempts", "state", "sent_at", "remote_ids", "locked_until", "last_error_code", "last_error"])
+        record_event(
+            action="exchange.sent",
+            object_type="exchange.outbox",
+            object_id=row.pk,
+            summary={"document_id": row.document_id, "kind": row.kind, "to": row.recipient_codes, "duplicate": result.duplicate},
+        )
+    return True
+
+
+def deliver_due(transport: Transport, *, limit: int = 20) -> int:
+    sent = 0
+    for row_id in claim_due(limit=limit):
+        row = Outbox.objects.filter(pk=row_id, state=OutboxState.PENDING).first()
+        if row is not None and send_one(row, transport):
+            sent += 1
+    return sent
+
+
+def fetch_inbound(transport: Transport, *, limit: int = 50) -> int:
+    handled = 0
+    for item in transport.list_received(limit=limit):
+        data = transport.fetch(item.remote_id)
+        outcome = inbound.record(transport=transport.name, item=item, data=data)
+        transport.acknowledge(item.remote_id, ok=outcome.ok, reason=outcome.reason)
+        handled += 1
+    return handled
+
+
+@dataclass
+class WorkerStats:
+    passes: int = 0
+    sent: int = 0
+    fetched: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def run_worker(
+    *, transport: Transport | None = None, once: bool = False, max_seconds: float | None = None, poll_seconds: float | None = None
+) -> WorkerStats:
+    """Loop: send what is due, fetch what waits; sleep `poll_seconds` when there was nothing.
+    Stops after one pass (`once`), after `max_seconds`, or on SIGTERM/SIGINT at the end of a pass."""
+    transport = transport or get_transport()
+    poll = float(settings.EXCHANGE_POLL_SECONDS if poll_seconds is None else poll_seconds)
+    started = time.monotonic()
+    stats = WorkerStats()
+    stopping = False
+
+    def _stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    previous = {}
+    if not once:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            try:
+                previous[sig] = signal.signal(sig, _stop)
+            except ValueError:  # not the main thread (tests)
+                break
+    try:
+        while True:
+            stats.passes += 1
+            work = 0
+            close_old_connections()
+            try:
+                sent = deliver_due(transport)
+                fetched = fetch_inbound(transport)
+                stats.sent += sent
+                stats.fetched += fetched
+                work = sent + fetched
+            except (TransportError, OperationalError) as exc:
+                stats.errors.append(f"{exc.__class__.__name__}: {exc}"[:300])
+                del stats.errors[:-20]
+                log.info("exchange worker: %s", exc)
+            if once or stopping or (max_seconds is not None and time.monotonic() - started >= max_seconds):
+                break
+            if not work:
+                time.sleep(poll)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return stats

@@ -1,0 +1,301 @@
+"""Recording what the worker fetched: one inbox row per message, handed to the handlers once.
+
+`record(...)` is the whole receiving side of exactly-once: it looks for the message by transport
+id, by bytes and (new documents) by DocumentId, and if it is new, creates the inbox row, hands it
+to the registered handlers, queues status 01 and releases any status that was waiting for this
+document — all in one transaction. The worker acknowledges to the node only after it commits, so
+a crash anywhere means the node offers the message again and `record` finds it already there.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chinhquyen.core.audit import record_event
+from chinhquyen.exchange import edxml, registry
+from chinhquyen.exchange.edxml import CodecError, ExchangeStatus, Package, StatusMessage
+from chinhquyen.exchange.models import Inbox, InboxState, MessageKind, RecipientStatus
+from chinhquyen.exchange.transports.base import Received
+
+log = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    inbox: Inbox
+    created: bool
+    #: What to tell the node: True = stored (done), False = unreadable (fail).
+    ok: bool
+    reason: str = ""
+
+
+def _find_existing(transport: str, item: Received, sha256: str) -> Inbox | None:
+    return (
+        Inbox.objects.filter(transport=transport, remote_id=item.remote_id).first()
+        or Inbox.objects.filter(recipient_code=item.recipient_code, sha256=sha256).first()
+    )
+
+
+def record(*, transport: str, item: Received, data: bytes) -> Outcome:
+    sha256 = hashlib.sha256(data).hexdigest()
+    existing = _find_existing(transport, item, sha256)
+    if existing is not None:
+        return Outcome(existing, False, existing.state != InboxState.INVALID, existing.error)
+    try:
+        parsed = edxml.parse(data, limits=edxml.Limits.from_settings())
+    except CodecError as exc:
+        return _record_invalid(
+            transport,
+            item,
+            data,
+            sha256,
+            exc.code,
+            exc.message,
+            MessageKind.STATUS if item.message_type == "status" else MessageKind.PACKAGE,
+        )
+    try:
+        with transaction.atomic():
+            if isinstance(parsed.message, StatusMessage):
+                row = _record_status(transport, item, data, parsed)
+            else:
+                duplicate = _duplicate_document(item, parsed.message)
+                if duplicate is not None:
+                    return Outcome(duplicate, False, True)
+                row = _record_package(transport, item, data, parsed)
+            if row.state == InboxState.INVALID:
+                return Outcome(row, True, False, row.error)
+    except IntegrityError:
+        # Another worker recorded the same message between our look-up and our insert.
+        existing = _find_existing(transport, item, sha256) or _duplicate_document_any(item, parsed)
+        if existing is None:
+            raise
+        return Outcome(existing, False, existing.state != InboxState.INVALID, existing.error)
+    return Outcome(row, True, True)
+
+
+def _record_invalid(transport: str, item: Received, data: bytes, sha256: str, code: str, message: str, kind: str) -> Outcome:
+    with transaction.atomic():
+        row = Inbox.objects.create(
+            transport=transport,
+            remote_id=item.remote_id,
+            kind=kind,
+            recipient_code=item.recipient_code,
+            sender_code=item.sender_code[:35],
+            sha256=sha256,
+            size=len(data),
+            payload=data,
+            state=InboxState.INVALID,
+            error_code=code,
+            error=message[:2000],
+        )
+        record_event(
+            action="exchange.inbound_refused",
+            object_type="exchange.inbox",
+            object_id=row.pk,
+            summary={"code": code, "from": item.sender_code},
+        )
+    return Outcome(row, True, False, f"{code}: {message}")
+
+
+def _duplicate_document(item: Received, package: Package) -> Inbox | None:
+    if package.business.doc_type != edxml.BusinessType.NEW:
+        return None
+    return (
+        Inbox.objects.filter(
+            recipient_code=item.recipient_code, document_id=package.effective_document_id, kind=MessageKind.PACKAGE, business_type="new"
+        )
+        .exclude(state=InboxState.INVALID)
+        .first()
+    )
+
+
+def _duplicate_document_any(item: Received, parsed: edxml.ParsedMessage) -> Inbox | None:
+    return _duplicate_document(item, parsed.message) if isinstance(parsed.message, Package) else None
+
+
+def _record_package(transport: str, item: Received, data: bytes, parsed: edxml.ParsedMessage) -> Inbox:
+    package = parsed.message
+    assert isinstance(package, Package)
+    metadata = edxml.message_json(parsed)
+    common = {
+        "transport": transport,
+        "remote_id": item.remote_id,
+        "kind": MessageKind.PACKAGE,
+        "recipient_code": item.recipient_code,
+        "sender_code": package.sender.organ_id,
+        "document_id": package.effective_document_id,
+        "business_type": package.business.doc_type.label,
+        "sha256": parsed.sha256,
+        "size": parsed.size,
+        "payload": data,
+        "metadata": metadata,
+    }
+    if item.recipient_code not in {o.organ_id for o in package.recipients}:
+        row = Inbox.objects.create(
+            **common,
+            state=InboxState.INVALID,
+            error_code="exchange.not_addressed_here",
+            error=_("The package is not addressed to %(code)s.") % {"code": item.recipient_code},
+        )
+        return row
+    row = Inbox.objects.create(**common, state=InboxState.RECEIVED)
+    dispatch(row, package=package)
+    if package.business.doc_type != edxml.BusinessType.RECALL:
+        from chinhquyen.exchange.services import report_status
+
+        report_status(inbound=row, code=ExchangeStatus.ARRIVED.value)
+    record_event(
+        action="exchange.package_received",
+        object_type="exchange.inbox",
+        object_id=row.pk,
+        summary={
+            "document_id": row.document_id,
+            "from": row.sender_code,
+            "to": row.recipient_code,
+            "business": row.business_type,
+            "state": row.state,
+        },
+    )
+    # A status that came before its document (a recall request) is applied now.
+    for waiting in Inbox.objects.filter(
+        kind=MessageKind.STATUS, state=InboxState.WAITING, recipient_code=row.recipient_code, document_id=row.document_id
+    ):
+        _apply_status(waiting, _status_of(waiting))
+    return row
+
+
+def dispatch(row: Inbox, *, package: Package | None = None) -> None:
+    """Hand an inbox row to the inbound handlers, inside a savepoint: a handler that raises leaves
+    the row FAILED (its writes undone) and nothing else."""
+    if package is None:
+        parsed = edxml.parse(bytes(row.payload), limits=edxml.Limits(max_bytes=max(row.size, 1)), verify_signature=False)
+        assert isinstance(parsed.message, Package)
+        package = parsed.message
+    meta = row.metadata
+    document = registry.InboundDocument(
+        inbound_id=row.pk,
+        recipient_code=row.recipient_code,
+        sender_code=row.sender_code,
+        document_id=row.document_id,
+        business_type=row.business_type,
+        target_document_id=package.business.document_id,
+        metadata=meta,
+        signature=meta.get("signature", {}),
+        attachments=tuple(
+            registry.InboundAttachment(
+                content_id=a.content_id, name=a.name, content_type=a.content_type, size=a.size, sha256=a.sha256, data=a.data
+            )
+            for a in package.attachments
+        ),
+        received_at=row.received_at,
+    )
+    try:
+        with transaction.atomic():
+            for handler in registry.inbound_handlers():
+                handler(document)
+    except Exception as exc:
+        log.exception("inbound handler failed for inbox %s", row.pk)
+        row.state = InboxState.FAILED
+        row.error_code = "exchange.handler_failed"
+        row.error = f"{exc.__class__.__name__}: {exc}"[:2000]
+    else:
+        row.state = InboxState.RECEIVED
+        row.error_code = row.error = ""
+        row.handled_at = timezone.now() if registry.inbound_handlers() else None
+    row.save(update_fields=["state", "error_code", "error", "handled_at"])
+
+
+def _status_of(row: Inbox) -> StatusMessage:
+    parsed = edxml.parse(bytes(row.payload), limits=edxml.Limits(max_bytes=max(row.size, 1)), verify_signature=False)
+    assert isinstance(parsed.message, StatusMessage)
+    return parsed.message
+
+
+def _record_status(transport: str, item: Received, data: bytes, parsed: edxml.ParsedMessage) -> Inbox:
+    status = parsed.message
+    assert isinstance(status, StatusMessage)
+    row = Inbox.objects.create(
+        transport=transport,
+        remote_id=item.remote_id,
+        kind=MessageKind.STATUS,
+        recipient_code=item.recipient_code,
+        sender_code=status.sender.organ_id,
+        document_id=status.response_for.document_id,
+        status_code=status.status_code.value,
+        sha256=parsed.sha256,
+        size=parsed.size,
+        payload=data,
+        metadata=edxml.message_json(parsed),
+        state=InboxState.RECEIVED,
+    )
+    _apply_status(row, status)
+    record_event(
+        action="exchange.status_received",
+        object_type="exchange.inbox",
+        object_id=row.pk,
+        summary={"document_id": row.document_id, "status": row.status_code, "from": row.sender_code, "state": row.state},
+    )
+    return row
+
+
+def _notify(row: Inbox, status: StatusMessage, *, inbound_id: int | None, applied: bool) -> None:
+    event = registry.InboundStatus(
+        inbound_id=inbound_id,
+        document_id=row.document_id,
+        from_code=row.sender_code,
+        to_code=row.recipient_code,
+        status_code=status.status_code.value,
+        description=status.description,
+        timestamp=status.timestamp,
+        staff=dataclasses.asdict(status.staff),
+        applied=applied,
+    )
+    for handler in registry.status_handlers():
+        handler(event)
+
+
+def _apply_status(row: Inbox, status: StatusMessage) -> None:
+    from chinhquyen.exchange.services import RECALL_ANSWERS, STATUS_RANK
+
+    code = status.status_code.value
+    if code == ExchangeStatus.RECALL_REQUESTED:
+        # At the receiver: the sender asks for its document back.
+        target = (
+            Inbox.objects.select_for_update()
+            .filter(kind=MessageKind.PACKAGE, recipient_code=row.recipient_code, document_id=row.document_id, business_type="new")
+            .exclude(state=InboxState.INVALID)
+            .first()
+        )
+        if target is None:
+            row.state = InboxState.WAITING
+            row.save(update_fields=["state"])
+            return
+        if target.recall_status not in RECALL_ANSWERS:
+            target.recall_status = code
+            target.save(update_fields=["recall_status"])
+        row.state = InboxState.RECEIVED
+        row.save(update_fields=["state"])
+        _notify(row, status, inbound_id=target.pk, applied=True)
+        return
+    # At the sender: a recipient tells us where our document stands. Only forward.
+    current, _created = RecipientStatus.objects.select_for_update().get_or_create(
+        document_id=row.document_id, recipient_code=row.sender_code
+    )
+    applied = False
+    if code in RECALL_ANSWERS:
+        if current.recall_status not in RECALL_ANSWERS:
+            current.recall_status = code
+            applied = True
+    elif STATUS_RANK.get(code, 0) > STATUS_RANK.get(current.status_code, 0):
+        current.status_code = code
+        current.description = status.description[:500]
+        applied = True
+    if applied:
+        current.save()
+    _notify(row, status, inbound_id=None, applied=applied)

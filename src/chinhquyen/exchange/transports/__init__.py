@@ -1,0 +1,25 @@
+"""Transport adapters behind one interface (`base.Transport`) and their registry."""
+
+from chinhquyen.exchange.transports.base import (
+    AgencyEntry,
+    Received,
+    SendResult,
+    SentRecord,
+    Transport,
+    TransportError,
+    TransportNotConfigured,
+)
+from chinhquyen.exchange.transports.registry import get_transport, register_transport, transport_names
+
+__all__ = [
+    "AgencyEntry",
+    "Received",
+    "SendResult",
+    "SentRecord",
+    "Transport",
+    "TransportError",
+    "TransportNotConfigured",
+    "get_transport",
+    "register_transport",
+    "transport_names",
+]

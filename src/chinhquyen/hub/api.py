@@ -1,0 +1,233 @@
+"""The hub's REST API (`/hub/api/v1/`): the national axis's operations (STANDARDS §1.11) for
+connectors authenticated by HMAC (`hub.auth`). Thin views: each parses its input and calls one
+function of `hub.services`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from chinhquyen.hub import services
+from chinhquyen.hub.auth import HubAuthentication
+from chinhquyen.hub.models import Connector, Delivery, HubAgency
+
+_ERROR = inline_serializer(
+    "HubError", {"code": serializers.CharField(), "message": serializers.CharField(), "fields": serializers.DictField()}
+)
+_LIMIT = OpenApiParameter("limit", OpenApiTypes.INT, description="At most this many (1–500, default 100).")
+_TYPE = OpenApiParameter("message_type", OpenApiTypes.STR, enum=["edoc", "status"], description="Only documents or only status messages.")
+
+
+class DeliverySerializer(serializers.Serializer[Delivery]):
+    doc_id = serializers.UUIDField()
+    package_id = serializers.CharField(source="message.package_id")
+    message_type = serializers.CharField(source="message.message_type")
+    document_id = serializers.CharField(source="message.document_id")
+    status_code = serializers.CharField(source="message.status_code")
+    from_code = serializers.CharField(source="message.from_code")
+    to = serializers.CharField(source="to_code")
+    size = serializers.IntegerField(source="message.size")
+    sha256 = serializers.CharField(source="message.sha256")
+    created_time = serializers.DateTimeField(source="created_at")
+    status = serializers.CharField(source="state")
+
+    def to_representation(self, instance: Delivery) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["from"] = data.pop("from_code")
+        return data
+
+
+class SentSerializer(DeliverySerializer):
+    delivery_status = serializers.CharField(source="state")
+    business_status = serializers.CharField()
+    acked_time = serializers.DateTimeField(source="acked_at", allow_null=True)
+
+
+class AgencySerializer(serializers.Serializer[HubAgency]):
+    code = serializers.CharField(max_length=35)
+    name = serializers.CharField(max_length=255)
+    parent_code = serializers.CharField(max_length=35, required=False, allow_blank=True, default="")
+    connector = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+
+    def to_representation(self, instance: HubAgency) -> dict[str, Any]:
+        return {
+            "code": instance.code,
+            "name": instance.name,
+            "parent_code": instance.parent_code,
+            "connector": instance.connector.name if instance.connector else "",
+        }
+
+
+def _limit(request: Request) -> int:
+    try:
+        return int(request.query_params.get("limit", 100))
+    except ValueError:
+        return 100
+
+
+class HubView(APIView):
+    authentication_classes = [HubAuthentication]
+    permission_classes = [IsAuthenticated]
+    pagination_class = None
+
+    def connector(self, request: Request) -> Connector:
+        connector = request.auth
+        assert isinstance(connector, Connector)  # noqa: S101 - HubAuthentication sets it
+        return connector
+
+
+class SendView(HubView):
+    @extend_schema(
+        operation_id="hub_send",
+        summary="Send a package or a status message (sendEdoc)",
+        description="The body is the `.edxml` file. Idempotent on `X-Hub-Package-Id`: the same id and bytes again answer with the first deliveries and `duplicate: true`.",
+        parameters=[
+            OpenApiParameter("X-Hub-Package-Id", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True),
+            OpenApiParameter("X-Hub-Message-Type", OpenApiTypes.STR, OpenApiParameter.HEADER, enum=["edoc", "status"]),
+        ],
+        request={"application/xml": OpenApiTypes.BINARY},
+        responses={
+            201: inline_serializer(
+                "HubSendResult",
+                {
+                    "package_id": serializers.CharField(),
+                    "duplicate": serializers.BooleanField(),
+                    "deliveries": inline_serializer(
+                        "HubSendDelivery", {"doc_id": serializers.UUIDField(), "to": serializers.CharField()}, many=True
+                    ),
+                },
+            ),
+            401: _ERROR,
+            403: _ERROR,
+            413: _ERROR,
+            422: _ERROR,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        result = services.accept(
+            connector=self.connector(request),
+            package_id=request.headers.get("X-Hub-Package-Id", ""),
+            message_type=request.headers.get("X-Hub-Message-Type", ""),
+            data=request.body,
+        )
+        return Response(
+            {
+                "package_id": result.message.package_id,
+                "duplicate": result.duplicate,
+                "deliveries": [{"doc_id": str(d.doc_id), "to": d.to_code} for d in result.deliveries],
+            },
+            status=status.HTTP_200_OK if result.duplicate else status.HTTP_201_CREATED,
+        )
+
+
+class ReceivedListView(HubView):
+    @extend_schema(
+        operation_id="hub_received_list",
+        summary="Messages waiting for my agencies (getReceivedEdocList)",
+        parameters=[_TYPE, _LIMIT],
+        responses={200: inline_serializer("HubReceivedList", {"results": DeliverySerializer(many=True)}), 401: _ERROR},
+    )
+    def get(self, request: Request) -> Response:
+        items = services.mailbox(
+            connector=self.connector(request), message_type=request.query_params.get("message_type") or None, limit=_limit(request)
+        )
+        return Response({"results": DeliverySerializer(items, many=True).data})  # type: ignore[arg-type] # many=True takes a list
+
+
+class ReceivedItemView(HubView):
+    @extend_schema(
+        operation_id="hub_received_fetch",
+        summary="The bytes of one waiting message (getEdoc)",
+        responses={(200, "application/xml"): OpenApiTypes.BINARY, 401: _ERROR, 404: _ERROR},
+    )
+    def get(self, request: Request, doc_id: str) -> HttpResponse:
+        return HttpResponse(services.content(connector=self.connector(request), doc_id=doc_id), content_type="application/xml")
+
+
+class AckView(HubView):
+    @extend_schema(
+        operation_id="hub_received_ack",
+        summary="Acknowledge a fetched message: done or fail (updateStatus)",
+        request=inline_serializer(
+            "HubAck", {"status": serializers.ChoiceField(choices=["done", "fail"]), "reason": serializers.CharField(required=False)}
+        ),
+        responses={
+            200: inline_serializer("HubAckResult", {"doc_id": serializers.UUIDField(), "status": serializers.CharField()}),
+            401: _ERROR,
+            404: _ERROR,
+        },
+    )
+    def post(self, request: Request, doc_id: str) -> Response:
+        state = str(request.data.get("status", ""))
+        if state not in {"done", "fail"}:
+            return Response(
+                {"code": "invalid", "message": "status must be done or fail", "fields": {"status": ["done or fail"]}}, status=400
+            )
+        delivery = services.acknowledge(
+            connector=self.connector(request), doc_id=doc_id, ok=state == "done", reason=str(request.data.get("reason", ""))
+        )
+        return Response({"doc_id": str(delivery.doc_id), "status": delivery.state})
+
+
+class SentView(HubView):
+    @extend_schema(
+        operation_id="hub_sent_list",
+        summary="What I sent and each recipient's status (getSentEdocList)",
+        parameters=[
+            _TYPE,
+            _LIMIT,
+            OpenApiParameter("before", OpenApiTypes.INT, description="Keyset: only entries older than this cursor."),
+        ],
+        responses={
+            200: inline_serializer(
+                "HubSentList", {"results": SentSerializer(many=True), "next_before": serializers.IntegerField(allow_null=True)}
+            ),
+            401: _ERROR,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        before = request.query_params.get("before")
+        items = services.sent(
+            connector=self.connector(request),
+            message_type=request.query_params.get("message_type") or None,
+            limit=_limit(request),
+            before=int(before) if before and before.isdigit() else None,
+        )
+        return Response({"results": SentSerializer(items, many=True).data, "next_before": items[-1].pk if items else None})  # type: ignore[arg-type] # many=True takes a list
+
+
+class AgenciesView(HubView):
+    @extend_schema(
+        operation_id="hub_agencies_list",
+        summary="The directory (getAgenciesList)",
+        responses={200: inline_serializer("HubAgencyList", {"results": AgencySerializer(many=True)}), 401: _ERROR},
+    )
+    def get(self, request: Request) -> Response:
+        agencies = HubAgency.objects.filter(active=True).select_related("connector").order_by("code")
+        return Response({"results": AgencySerializer(agencies, many=True).data})  # type: ignore[arg-type] # many=True takes a list
+
+    @extend_schema(
+        operation_id="hub_agencies_upsert",
+        summary="Add or update agencies of the directory (connectors allowed to manage it)",
+        request=inline_serializer("HubAgencyUpsert", {"agencies": AgencySerializer(many=True)}),
+        responses={
+            200: inline_serializer("HubAgencyUpsertResult", {"created": serializers.IntegerField(), "updated": serializers.IntegerField()}),
+            401: _ERROR,
+            403: _ERROR,
+        },
+    )
+    def put(self, request: Request) -> Response:
+        serializer = AgencySerializer(data=request.data.get("agencies", []) if isinstance(request.data, dict) else [], many=True)
+        serializer.is_valid(raise_exception=True)
+        result = services.upsert_agencies(
+            agencies=[services.AgencyInput(**item) for item in serializer.validated_data], by=self.connector(request)
+        )
+        return Response(result)

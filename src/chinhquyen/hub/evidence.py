@@ -1,0 +1,90 @@
+"""The evidence log: each entry carries the SHA-256 of the one before, so a changed, removed,
+inserted or reordered entry breaks the chain (`chinhquyen hub verify-log` names where)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from chinhquyen.hub.models import EvidenceEntry, EvidenceHead
+
+GENESIS = "0" * 64
+_FIELDS = (
+    "sequence",
+    "event",
+    "connector",
+    "package_id",
+    "doc_id",
+    "message_type",
+    "from_code",
+    "to_code",
+    "document_id",
+    "status_code",
+    "sha256",
+    "detail",
+    "previous_hash",
+)
+
+
+def entry_hash(entry: EvidenceEntry) -> str:
+    payload = {name: getattr(entry, name) for name in _FIELDS}
+    payload["occurred_at"] = entry.occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()).hexdigest()
+
+
+def append(*, event: str, connector: str, **fields: str) -> EvidenceEntry:
+    """Add one entry; must run inside the transaction of what it records (the head row is locked)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("evidence.append must run inside the transaction it records")
+    head = EvidenceHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        EvidenceHead.objects.create(pk=1, last_sequence=0, last_hash=GENESIS)
+        head = EvidenceHead.objects.select_for_update().get(pk=1)
+    entry = EvidenceEntry(
+        sequence=head.last_sequence + 1,
+        occurred_at=timezone.now(),
+        event=event,
+        connector=connector,
+        previous_hash=head.last_hash,
+        **{k: (v or "")[: EvidenceEntry._meta.get_field(k).max_length or 500] for k, v in fields.items()},  # type: ignore[union-attr] # CharFields only
+    )
+    entry.hash = entry_hash(entry)
+    entry.save(force_insert=True)
+    head.last_sequence = entry.sequence
+    head.last_hash = entry.hash
+    head.save(update_fields=["last_sequence", "last_hash"])
+    return entry
+
+
+@dataclass(frozen=True)
+class LogCheck:
+    checked: int
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def verify_log() -> LogCheck:
+    expected, previous, checked = 1, GENESIS, 0
+    for entry in EvidenceEntry.objects.order_by("pk").iterator(chunk_size=2000):
+        checked += 1
+        if entry.sequence != expected:
+            return LogCheck(checked, f"#{entry.sequence}: expected #{expected} (an entry was removed, inserted or moved)")
+        if entry.previous_hash != previous:
+            return LogCheck(checked, f"#{entry.sequence}: does not point to the entry before it")
+        if entry_hash(entry) != entry.hash:
+            return LogCheck(checked, f"#{entry.sequence}: its content does not match its hash (it was changed)")
+        previous, expected = entry.hash, expected + 1
+    head = EvidenceHead.objects.filter(pk=1).first()
+    if head is None:
+        return LogCheck(checked, "the head is missing" if checked else "")
+    if head.last_sequence != expected - 1 or head.last_hash != previous:
+        return LogCheck(checked, f"the head says #{head.last_sequence} but the log ends at #{expected - 1} (entries removed at the end)")
+    return LogCheck(checked)

@@ -1,0 +1,100 @@
+"""What the hub reads from a message to route it: sender, recipients, DocumentId, status code.
+
+A small hardened reader of its own (the hub imports nothing from `exchange`): size limit, no
+DOCTYPE or entity declarations, lxml without entities or network. The full reading and the
+signature check are the receiver's job. It also splits the attachments' base64 text out of the
+bytes (to store each once, by hash) and puts it back, byte for byte, when a recipient fetches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from lxml import etree
+
+from chinhquyen.core.errors import DomainError
+
+NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
+_E = "{%s}" % NS  # noqa: UP031
+_PAYLOAD_RE = re.compile(
+    rb"(<(?:[A-Za-z_][\w.-]*:)?ContentTransferEncoded\b[^>]*>)([^<]*)(</(?:[A-Za-z_][\w.-]*:)?ContentTransferEncoded>)"
+)
+_REF_PREFIX = b"cq-hub-blob:"
+
+
+class InvalidMessage(DomainError):
+    status = 422
+
+
+class TooLarge(DomainError):
+    status = 413
+
+
+@dataclass(frozen=True)
+class Route:
+    message_type: str
+    from_code: str
+    to_codes: list[str]
+    document_id: str
+    status_code: str
+
+
+def _text(node: etree._Element | None) -> str:
+    return (node.text or "").strip() if node is not None else ""
+
+
+def read_route(data: bytes, *, max_bytes: int) -> Route:
+    if len(data) > max_bytes:
+        raise TooLarge("hub.too_large", f"The message is {len(data)} bytes; the hub accepts at most {max_bytes}.")
+    if not data.strip():
+        raise InvalidMessage("hub.invalid_message", "The message is empty.")
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise InvalidMessage("hub.invalid_message", "Messages with a DOCTYPE or entity declarations are refused.")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=len(data) > 8 * 1024 * 1024)
+    try:
+        root = etree.fromstring(data, parser=parser)
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise InvalidMessage("hub.invalid_message", f"The message is not well-formed XML: {str(exc)[:200]}") from None
+    if root is None or root.tag != _E + "edXML" or root.getroottree().docinfo.doctype:
+        raise InvalidMessage("hub.invalid_message", "The message is not an edXML document.")
+    header = root.find(f"{_E}edXMLEnvelope/{_E}edXMLHeader/{_E}MessageHeader")
+    if header is None:
+        raise InvalidMessage("hub.invalid_message", "The message has no MessageHeader.")
+    from_code = _text(header.find(f"{_E}From/{_E}OrganId"))
+    status_code = _text(header.find(f"{_E}StatusCode"))
+    if status_code:
+        to_codes = [_text(header.find(f"{_E}ResponseFor/{_E}OrganId"))]
+        document_id = _text(header.find(f"{_E}ResponseFor/{_E}DocumentId"))
+    else:
+        to_codes = [_text(n) for n in header.findall(f"{_E}To/{_E}OrganId")]
+        document_id = _text(header.find(f"{_E}DocumentId"))
+    to_codes = list(dict.fromkeys(code for code in to_codes if code))
+    if not from_code or not to_codes:
+        raise InvalidMessage("hub.invalid_message", "The message names no sender or no recipient.")
+    return Route("status" if status_code else "edoc", from_code, to_codes, document_id, status_code[:2])
+
+
+def split_payloads(data: bytes) -> tuple[bytes, list[bytes]]:
+    """(skeleton, payloads): each attachment's base64 text replaced by `cq-hub-blob:<sha256>`."""
+    payloads: list[bytes] = []
+
+    def replace(match: re.Match[bytes]) -> bytes:
+        payload = match.group(2)
+        if not payload.strip():
+            return match.group(0)
+        payloads.append(payload)
+        return match.group(1) + _REF_PREFIX + hashlib.sha256(payload).hexdigest().encode() + match.group(3)
+
+    return _PAYLOAD_RE.sub(replace, data), payloads
+
+
+def join_payloads(skeleton: bytes, blobs: dict[str, bytes]) -> bytes:
+    def replace(match: re.Match[bytes]) -> bytes:
+        text = match.group(2)
+        if not text.startswith(_REF_PREFIX):
+            return match.group(0)
+        return match.group(1) + blobs[text[len(_REF_PREFIX) :].decode()] + match.group(3)
+
+    return _PAYLOAD_RE.sub(replace, skeleton)

@@ -1,0 +1,245 @@
+"""The hub's operations (the national axis's, §1.11): accept a message, list a mailbox, hand one
+over, take an acknowledgement, report what was sent, keep the directory, forget old bodies.
+
+Every change runs in one transaction with its evidence entry. `accept` is idempotent on
+(connector, package id): the same package sent again answers with the first deliveries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from chinhquyen.core.errors import DomainError, NotFound, PermissionDenied
+from chinhquyen.hub import evidence, routing
+from chinhquyen.hub.models import Blob, Connector, Delivery, DeliveryState, HubAgency, Message, MessageBlob
+
+STATUS_RANK = {"01": 1, "02": 2, "03": 2, "04": 3, "05": 4, "06": 5}
+
+
+@dataclass(frozen=True)
+class Accepted:
+    message: Message
+    deliveries: list[Delivery]
+    duplicate: bool
+
+
+def _existing(connector: Connector, package_id: str, sha256: str) -> Accepted | None:
+    message = Message.objects.filter(sender=connector, package_id=package_id).first()
+    if message is None:
+        return None
+    if message.sha256 != sha256:
+        raise DomainError("hub.package_id_reused", "This package id was already used for different content.")
+    return Accepted(message, list(message.deliveries.order_by("id")), True)
+
+
+def accept(*, connector: Connector, package_id: str, message_type: str, data: bytes) -> Accepted:
+    if not package_id or len(package_id) > 64:
+        raise DomainError("hub.package_id_required", "X-Hub-Package-Id is required (at most 64 characters).")
+    sha256 = hashlib.sha256(data).hexdigest()
+    found = _existing(connector, package_id, sha256)
+    if found is not None:
+        return found
+    route = routing.read_route(data, max_bytes=settings.HUB_MAX_PACKAGE_BYTES)
+    if message_type and message_type != route.message_type:
+        raise routing.InvalidMessage("hub.wrong_message_type", f"The message is a {route.message_type}, not a {message_type}.")
+    sender = HubAgency.objects.filter(code=route.from_code, active=True).first()
+    if sender is None or sender.connector_id != connector.pk:
+        raise PermissionDenied("hub.not_your_agency", f"{route.from_code} is not an agency of connector {connector.name}.")
+    known = set(HubAgency.objects.filter(code__in=route.to_codes, active=True, connector__isnull=False).values_list("code", flat=True))
+    unknown = [code for code in route.to_codes if code not in known]
+    if unknown:
+        raise DomainError("hub.unknown_recipient", f"No connector receives mail for {', '.join(unknown)}.", fields={"to": unknown})
+    skeleton, payloads = routing.split_payloads(data)
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                package_id=package_id,
+                sender=connector,
+                message_type=route.message_type,
+                from_code=route.from_code,
+                document_id=route.document_id[:255],
+                status_code=route.status_code,
+                skeleton=skeleton,
+                sha256=sha256,
+                size=len(data),
+            )
+            for position, payload in enumerate(payloads):
+                digest = hashlib.sha256(payload).hexdigest()
+                blob = Blob.objects.filter(sha256=digest).first() or Blob.objects.create(sha256=digest, size=len(payload), data=payload)
+                MessageBlob.objects.create(message=message, blob=blob, position=position)
+            deliveries = [Delivery.objects.create(message=message, to_code=code) for code in route.to_codes]
+            for delivery in deliveries:
+                evidence.append(
+                    event="accepted",
+                    connector=connector.name,
+                    package_id=package_id,
+                    doc_id=str(delivery.doc_id),
+                    message_type=route.message_type,
+                    from_code=route.from_code,
+                    to_code=delivery.to_code,
+                    document_id=route.document_id,
+                    status_code=route.status_code,
+                    sha256=sha256,
+                )
+            if route.status_code:
+                _relay_status(route)
+    except IntegrityError:
+        found = _existing(connector, package_id, sha256)
+        if found is None:
+            raise
+        return found
+    return Accepted(message, deliveries, False)
+
+
+def _relay_status(route: routing.Route) -> None:
+    """Note on the original deliveries what their recipient says (for `list_sent`)."""
+    originals = Delivery.objects.select_for_update().filter(
+        message__message_type="edoc", message__document_id=route.document_id, message__from_code__in=route.to_codes, to_code=route.from_code
+    )
+    for delivery in originals:
+        if STATUS_RANK.get(route.status_code, 0) > STATUS_RANK.get(delivery.business_status, 0) or route.status_code in {"15", "16"}:
+            delivery.business_status = route.status_code
+            delivery.save(update_fields=["business_status"])
+
+
+def agency_codes(connector: Connector) -> QuerySet[HubAgency]:
+    return HubAgency.objects.filter(connector=connector)
+
+
+def mailbox(*, connector: Connector, message_type: str | None = None, limit: int = 100) -> list[Delivery]:
+    deliveries = Delivery.objects.filter(to_code__in=agency_codes(connector).values("code"), state=DeliveryState.PENDING)
+    if message_type:
+        deliveries = deliveries.filter(message__message_type=message_type)
+    return list(deliveries.select_related("message").order_by("id")[: max(1, min(limit, 500))])
+
+
+def _own_delivery(connector: Connector, doc_id: str) -> Delivery:
+    import uuid
+
+    try:
+        key = uuid.UUID(doc_id)
+    except ValueError:
+        raise NotFound("hub.not_found", "No such message in your mailbox.") from None
+    delivery = Delivery.objects.select_related("message").filter(doc_id=key, to_code__in=agency_codes(connector).values("code")).first()
+    if delivery is None:
+        raise NotFound("hub.not_found", "No such message in your mailbox.")
+    return delivery
+
+
+def content(*, connector: Connector, doc_id: str) -> bytes:
+    delivery = _own_delivery(connector, doc_id)
+    message = delivery.message
+    if message.skeleton is None:
+        raise DomainError("hub.purged", "This message was delivered and its content removed after the retention period.")
+    blobs = {ref.blob.sha256: bytes(ref.blob.data) for ref in message.blob_refs.select_related("blob")}
+    return routing.join_payloads(bytes(message.skeleton), blobs)
+
+
+def acknowledge(*, connector: Connector, doc_id: str, ok: bool, reason: str = "") -> Delivery:
+    with transaction.atomic():
+        delivery = _own_delivery(connector, doc_id)
+        delivery = Delivery.objects.select_for_update().select_related("message").get(pk=delivery.pk)
+        if delivery.state != DeliveryState.PENDING:
+            return delivery
+        delivery.state = DeliveryState.DONE if ok else DeliveryState.FAIL
+        delivery.reason = reason[:500]
+        delivery.acked_at = timezone.now()
+        delivery.save(update_fields=["state", "reason", "acked_at"])
+        message = delivery.message
+        evidence.append(
+            event="delivered" if ok else "failed",
+            connector=connector.name,
+            package_id=message.package_id,
+            doc_id=str(delivery.doc_id),
+            message_type=message.message_type,
+            from_code=message.from_code,
+            to_code=delivery.to_code,
+            document_id=message.document_id,
+            status_code=message.status_code,
+            sha256=message.sha256,
+            detail=reason[:500],
+        )
+    return delivery
+
+
+def sent(*, connector: Connector, message_type: str | None = None, limit: int = 100, before: int | None = None) -> list[Delivery]:
+    deliveries = Delivery.objects.filter(message__sender=connector)
+    if message_type:
+        deliveries = deliveries.filter(message__message_type=message_type)
+    if before:
+        deliveries = deliveries.filter(id__lt=before)
+    return list(deliveries.select_related("message").order_by("-id")[: max(1, min(limit, 500))])
+
+
+@dataclass(frozen=True)
+class AgencyInput:
+    code: str
+    name: str
+    parent_code: str = ""
+    connector: str = ""
+
+
+def upsert_agencies(*, agencies: Iterable[AgencyInput], by: Connector | None = None) -> dict[str, int]:
+    if by is not None and not by.can_manage_directory:
+        raise PermissionDenied("hub.directory_forbidden", f"Connector {by.name} may not change the directory.")
+    created = updated = 0
+    connectors = {c.name: c for c in Connector.objects.all()}
+    with transaction.atomic():
+        for item in agencies:
+            if not item.code or len(item.code) > 35:
+                raise DomainError("hub.bad_agency", f"Bad agency code {item.code!r}.")
+            if item.connector and item.connector not in connectors:
+                raise DomainError("hub.unknown_connector", f"No connector named {item.connector}.")
+            _agency, was_created = HubAgency.objects.update_or_create(
+                code=item.code,
+                defaults={
+                    "name": item.name[:255],
+                    "parent_code": item.parent_code[:35],
+                    "connector": connectors.get(item.connector),
+                    "active": True,
+                },
+            )
+            created += was_created
+            updated += not was_created
+        evidence.append(event="directory", connector=by.name if by else "(local)", detail=f"{created} created, {updated} updated")
+    return {"created": created, "updated": updated}
+
+
+def purge(*, older_than_days: int | None = None, now: dt.datetime | None = None) -> int:
+    """Forget the content of messages every recipient acknowledged more than N days ago (the
+    metadata and the evidence stay); blobs no other message uses go with them."""
+    days = settings.HUB_RETENTION_DAYS if older_than_days is None else older_than_days
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    candidates = Message.objects.filter(purged_at__isnull=True, created_at__lt=cutoff).exclude(deliveries__state=DeliveryState.PENDING)
+    purged = 0
+    for message in candidates.iterator(chunk_size=200):
+        with transaction.atomic():
+            message.skeleton = None
+            message.purged_at = timezone.now()
+            message.save(update_fields=["skeleton", "purged_at"])
+            message.blob_refs.all().delete()
+            evidence.append(
+                event="purged",
+                connector=message.sender.name,
+                package_id=message.package_id,
+                document_id=message.document_id,
+                sha256=message.sha256,
+            )
+            purged += 1
+    Blob.objects.filter(refs__isnull=True).delete()
+    return purged
+
+
+def create_connector(*, name: str, secret: str, can_manage_directory: bool = False) -> Connector:
+    connector, _created = Connector.objects.update_or_create(
+        name=name, defaults={"secret": secret, "can_manage_directory": can_manage_directory, "active": True}
+    )
+    return connector
