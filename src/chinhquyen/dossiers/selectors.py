@@ -139,7 +139,7 @@ GROUPS = {
 
 def _counters(now: dt.datetime) -> dict[str, Any]:
     finished = Q(status__in=[DossierStatus.RESULT_READY, DossierStatus.RETURNED])
-    open_ = ~Q(status__in=FINISHED_STATES)
+    open_ = ~Q(status__in=FINISHED_STATES | PAUSED_STATES)  # paused dossiers are counted apart
     online = [PaymentMethod.ONLINE_NATIONAL, PaymentMethod.ONLINE_PROVINCE]
     return {
         "received": Count("pk"),
