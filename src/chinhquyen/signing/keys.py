@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from pyhanko.sign import signers
 from pyhanko.sign.general import get_pyca_cryptography_hash
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from pyhanko_certvalidator.util import process_pss_params
 
 from chinhquyen.core.errors import DomainError
 from chinhquyen.signing.pki import certificate_facts
@@ -105,8 +106,9 @@ class LoadedSigner(signers.SimpleSigner):
         if algo == "rsassa_pkcs1v15" or algo.endswith("_rsa"):
             return self._key.sign(data, padding.PKCS1v15(), hash_algo)  # type: ignore[no-any-return]
         if algo == "rsassa_pss":
-            pss = padding.PSS(mgf=padding.MGF1(hash_algo), salt_length=hash_algo.digest_size)
-            return self._key.sign(data, pss, hash_algo)  # type: ignore[no-any-return]
+            # The PSS parameters announced in the CMS (hash, MGF1, salt length) are the ones to use.
+            pss, pss_hash = process_pss_params(mechanism["parameters"])
+            return self._key.sign(data, pss, pss_hash)  # type: ignore[no-any-return]
         if algo == "ecdsa" or algo.endswith("_ecdsa"):
             return self._key.sign(data, ec.ECDSA(hash_algo))  # type: ignore[no-any-return]
         return super().sign_raw(data, digest_algorithm)

@@ -239,7 +239,11 @@ def issue(
     else:
         builder = builder.add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         if key_usage == "sign":
-            builder = builder.add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+            # As VGCA personal and organisation certificates: digitalSignature, nonRepudiation, and for RSA
+            # keyEncipherment + dataEncipherment (conformance/pdf quirk 6). poppler's pdfsig also checks the
+            # e-mail recipient usage, which needs keyEncipherment (ADR 0017).
+            is_rsa = isinstance(key, rsa.RSAPrivateKey)
+            builder = builder.add_extension(x509.KeyUsage(True, True, is_rsa, is_rsa, False, False, False, False, False), critical=True)
         elif key_usage == "encrypt":
             builder = builder.add_extension(x509.KeyUsage(False, False, True, False, False, False, False, False, False), critical=True)
         elif key_usage == "tsa":
