@@ -80,7 +80,7 @@ class HubView(APIView):
 
     def connector(self, request: Request) -> Connector:
         connector = request.auth
-        assert isinstance(connector, Connector)  # noqa: S101 - HubAuthentication sets it
+        assert isinstance(connector, Connector)
         return connector
 
 
@@ -92,6 +92,12 @@ class SendView(HubView):
         parameters=[
             OpenApiParameter("X-Hub-Package-Id", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True),
             OpenApiParameter("X-Hub-Message-Type", OpenApiTypes.STR, OpenApiParameter.HEADER, enum=["edoc", "status"]),
+            OpenApiParameter(
+                "X-Hub-To",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                description="Comma-separated recipients: some of a package's To, or the recipients of a status message (a recall request goes to the document's recipients).",
+            ),
         ],
         request={"application/xml": OpenApiTypes.BINARY},
         responses={
@@ -117,6 +123,7 @@ class SendView(HubView):
             package_id=request.headers.get("X-Hub-Package-Id", ""),
             message_type=request.headers.get("X-Hub-Message-Type", ""),
             data=request.body,
+            to_codes=[c.strip() for c in request.headers.get("X-Hub-To", "").split(",") if c.strip()] or None,
         )
         return Response(
             {

@@ -40,7 +40,14 @@ def _existing(connector: Connector, package_id: str, sha256: str) -> Accepted | 
     return Accepted(message, list(message.deliveries.order_by("id")), True)
 
 
-def accept(*, connector: Connector, package_id: str, message_type: str, data: bytes) -> Accepted:
+def accept(*, connector: Connector, package_id: str, message_type: str, data: bytes, to_codes: list[str] | None = None) -> Accepted:
+    """Store a message and put it in each recipient's mailbox.
+
+    Recipients are read from the message (`To` of a package; `ResponseFor/OrganId` of a status,
+    i.e. the sender of the original document). `to_codes` (header `X-Hub-To`) narrows a package
+    to some of its `To`, and addresses a status the other way round: a recall request (13) goes
+    from the document's sender to its recipients.
+    """
     if not package_id or len(package_id) > 64:
         raise DomainError("hub.package_id_required", "X-Hub-Package-Id is required (at most 64 characters).")
     sha256 = hashlib.sha256(data).hexdigest()
@@ -48,6 +55,10 @@ def accept(*, connector: Connector, package_id: str, message_type: str, data: by
     if found is not None:
         return found
     route = routing.read_route(data, max_bytes=settings.HUB_MAX_PACKAGE_BYTES)
+    if to_codes:
+        if route.message_type == "edoc" and not set(to_codes) <= set(route.to_codes):
+            raise routing.InvalidMessage("hub.recipient_not_in_package", "X-Hub-To names an agency the package is not addressed to.")
+        route = routing.Route(route.message_type, route.from_code, list(dict.fromkeys(to_codes)), route.document_id, route.status_code)
     if message_type and message_type != route.message_type:
         raise routing.InvalidMessage("hub.wrong_message_type", f"The message is a {route.message_type}, not a {message_type}.")
     sender = HubAgency.objects.filter(code=route.from_code, active=True).first()
@@ -89,7 +100,7 @@ def accept(*, connector: Connector, package_id: str, message_type: str, data: by
                     status_code=route.status_code,
                     sha256=sha256,
                 )
-            if route.status_code:
+            if route.status_code and route.status_code in STATUS_RANK | {"15": 0, "16": 0}:
                 _relay_status(route)
     except IntegrityError:
         found = _existing(connector, package_id, sha256)

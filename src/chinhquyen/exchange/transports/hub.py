@@ -105,7 +105,12 @@ class HubTransport(Transport):
             "POST",
             "send/",
             body=data,
-            headers={"Content-Type": "application/xml", "X-Hub-Package-Id": package_id, "X-Hub-Message-Type": message_type},
+            headers={
+                "Content-Type": "application/xml",
+                "X-Hub-Package-Id": package_id,
+                "X-Hub-Message-Type": message_type,
+                "X-Hub-To": ",".join(recipient_codes),
+            },
         )
         body = response.json()
         return SendResult(remote_ids=[d["doc_id"] for d in body.get("deliveries", [])], duplicate=bool(body.get("duplicate")))

@@ -1,0 +1,200 @@
+"""The hub's API: HMAC authentication, store-and-forward, evidence log, retention."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import time
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from chinhquyen.hub import evidence, services
+from chinhquyen.hub.models import Blob, Delivery, EvidenceEntry, Message
+
+pytestmark = pytest.mark.django_db
+NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
+BASE = "/hub/api/v1/"
+
+
+def _package(sender: str, recipients: list[str], *, payload: str = "UEsDBBQAAAAIAA==", number: str = "1") -> bytes:
+    to = "".join(f"<edXML:To><edXML:OrganId>{code}</edXML:OrganId></edXML:To>" for code in recipients)
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><edXML xmlns="{NS}"><edXML:edXMLEnvelope xmlns:edXML="{NS}"><edXML:edXMLHeader><edXML:MessageHeader>'
+        f"<edXML:From><edXML:OrganId>{sender}</edXML:OrganId></edXML:From>{to}"
+        f"<edXML:DocumentId>{sender},2026/03/02,{number}/X</edXML:DocumentId></edXML:MessageHeader></edXML:edXMLHeader></edXML:edXMLEnvelope>"
+        f'<AttachmentEncoded><Attachment><ContentId>cid:1</ContentId><edXML:ContentTransferEncoded xmlns:edXML="{NS}">{payload}</edXML:ContentTransferEncoded></Attachment></AttachmentEncoded></edXML>'
+    ).encode()
+
+
+def _status(sender: str, original_sender: str, code: str, number: str = "1") -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><edXML xmlns="{NS}"><edXML:edXMLEnvelope xmlns:edXML="{NS}"><edXML:edXMLHeader><edXML:MessageHeader>'
+        f"<edXML:From><edXML:OrganId>{sender}</edXML:OrganId></edXML:From><edXML:ResponseFor><edXML:OrganId>{original_sender}</edXML:OrganId>"
+        f"<edXML:DocumentId>{original_sender},2026/03/02,{number}/X</edXML:DocumentId></edXML:ResponseFor><edXML:StatusCode>{code}</edXML:StatusCode>"
+        "</edXML:MessageHeader></edXML:edXMLHeader></edXML:edXMLEnvelope></edXML>"
+    ).encode()
+
+
+class Caller:
+    def __init__(self, name: str, secret: str) -> None:
+        self.name, self.secret, self.client = name, secret, Client()
+        self.counter = 0
+
+    def headers(self, method: str, path: str, body: bytes, *, timestamp: int | None = None, nonce: str | None = None) -> dict[str, str]:
+        self.counter += 1
+        stamp = str(timestamp if timestamp is not None else int(time.time()))
+        nonce = nonce or f"nonce-{self.name}-{self.counter}-{time.monotonic_ns()}"
+        digest = hashlib.sha256(body).hexdigest()
+        text = "\n".join(["CHINHQUYEN-HUB-HMAC-SHA256", self.name, stamp, nonce, method, path, digest]).encode()
+        return {
+            "X-Hub-Connector": self.name,
+            "X-Hub-Timestamp": stamp,
+            "X-Hub-Nonce": nonce,
+            "X-Hub-Content-SHA256": digest,
+            "X-Hub-Signature": hmac.new(self.secret.encode(), text, hashlib.sha256).hexdigest(),
+        }
+
+    def call(self, method: str, path: str, body: bytes = b"", *, extra: dict[str, str] | None = None, **signing):
+        full = BASE + path
+        headers = {**self.headers(method, full, body, **signing), **(extra or {})}
+        return self.client.generic(method, full, data=body, content_type="application/xml", headers=headers)
+
+    def send(self, data: bytes, package_id: str, message_type: str = "edoc", **extra):
+        return self.call("POST", "send/", data, extra={"X-Hub-Package-Id": package_id, "X-Hub-Message-Type": message_type, **extra})
+
+
+@pytest.fixture
+def hub():
+    a = services.create_connector(name="dep-a", secret="aaaa-secret", can_manage_directory=True)
+    b = services.create_connector(name="dep-b", secret="bbbb-secret")
+    services.upsert_agencies(
+        agencies=[
+            services.AgencyInput("000.00.01.H99", "Sở A", connector=a.name),
+            services.AgencyInput("000.00.02.H99", "Sở B", connector=b.name),
+            services.AgencyInput("000.00.03.H99", "Sở C", connector=b.name),
+        ]
+    )
+    return Caller("dep-a", "aaaa-secret"), Caller("dep-b", "bbbb-secret")
+
+
+def test_a_package_is_stored_forwarded_acknowledged_and_reported(hub):
+    a, b = hub
+    data = _package("000.00.01.H99", ["000.00.02.H99", "000.00.03.H99"])
+    sent = a.send(data, "p-1")
+    assert sent.status_code == 201 and not sent.json()["duplicate"] and len(sent.json()["deliveries"]) == 2
+    listed = b.call("GET", "received/?limit=10").json()["results"]
+    assert {item["to"] for item in listed} == {"000.00.02.H99", "000.00.03.H99"} and all(i["from"] == "000.00.01.H99" for i in listed)
+    doc_id = listed[0]["doc_id"]
+    fetched = b.call("GET", f"received/{doc_id}/")
+    assert fetched.status_code == 200 and fetched.content == data  # byte for byte, attachments put back
+    ack = b.call("POST", f"received/{doc_id}/ack/", json.dumps({"status": "done"}).encode(), extra={"Content-Type": "application/json"})
+    assert ack.status_code == 200 and ack.json()["status"] == "done"
+    assert len(b.call("GET", "received/").json()["results"]) == 1
+    b.send(_status("000.00.02.H99", "000.00.01.H99", "03"), "s-1", "status")
+    report = {r["to"]: r for r in a.call("GET", "sent/?message_type=edoc").json()["results"]}
+    assert report["000.00.02.H99"]["delivery_status"] == "done" and report["000.00.02.H99"]["business_status"] == "03"
+    assert report["000.00.03.H99"]["delivery_status"] == "pending"
+    assert evidence.verify_log().ok
+
+
+def test_the_same_package_id_answers_with_the_first_deliveries(hub):
+    a, _b = hub
+    data = _package("000.00.01.H99", ["000.00.02.H99"])
+    first, again = a.send(data, "p-1").json(), a.send(data, "p-1")
+    assert again.status_code == 200 and again.json()["duplicate"] and again.json()["deliveries"] == first["deliveries"]
+    assert Delivery.objects.count() == 1
+    assert a.send(_package("000.00.01.H99", ["000.00.02.H99"], number="2"), "p-1").json()["code"] == "hub.package_id_reused"
+
+
+def test_an_attachment_is_stored_once(hub):
+    a, _b = hub
+    a.send(_package("000.00.01.H99", ["000.00.02.H99"], payload="QUJDRA==", number="1"), "p-1")
+    a.send(_package("000.00.01.H99", ["000.00.02.H99"], payload="QUJDRA==", number="2"), "p-2")
+    assert Message.objects.count() == 2 and Blob.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    ["no headers", "unknown connector", "bad signature", "stale", "future", "body changed", "replay"],
+)
+def test_unauthenticated_or_tampered_requests_are_refused_with_401(hub, tamper):
+    a, _b = hub
+    path = BASE + "received/"
+    headers = a.headers("GET", path, b"")
+    if tamper == "no headers":
+        headers = {}
+    elif tamper == "unknown connector":
+        headers["X-Hub-Connector"] = "nobody"
+    elif tamper == "bad signature":
+        headers["X-Hub-Signature"] = "0" * 64
+    elif tamper == "stale":
+        headers = a.headers("GET", path, b"", timestamp=int(time.time()) - 3600)
+    elif tamper == "future":
+        headers = a.headers("GET", path, b"", timestamp=int(time.time()) + 3600)
+    elif tamper == "body changed":
+        headers = a.headers("POST", BASE + "send/", b"<one/>")
+        response = a.client.generic("POST", BASE + "send/", data=b"<two/>", content_type="application/xml", headers=headers)
+        assert response.status_code == 401
+        return
+    elif tamper == "replay":
+        assert a.client.get(path, headers=headers).status_code == 200
+    response = a.client.get(path, headers=headers)
+    assert response.status_code == 401 and response.json()["code"] in {"auth.failed", "auth.not_authenticated"}
+
+
+def test_a_connector_sends_only_for_its_agencies_and_to_known_ones(hub):
+    a, b = hub
+    assert b.send(_package("000.00.01.H99", ["000.00.02.H99"]), "x-1").status_code == 403
+    unknown = a.send(_package("000.00.01.H99", ["000.00.99.H99"]), "x-2")
+    assert unknown.status_code == 400 and unknown.json()["code"] == "hub.unknown_recipient"
+    assert a.send(b"<not-edxml/>", "x-3").status_code == 422
+    assert a.send(b'<!DOCTYPE x [<!ENTITY a "b">]><x/>', "x-4").status_code == 422
+
+
+def test_a_message_over_the_limit_is_refused_with_413(hub, settings):
+    a, _b = hub
+    settings.HUB_MAX_PACKAGE_BYTES = 1000
+    assert a.send(_package("000.00.01.H99", ["000.00.02.H99"], payload="QUJD" * 400), "big").status_code == 413
+
+
+def test_one_connector_cannot_read_another_ones_mailbox(hub):
+    a, b = hub
+    doc_id = a.send(_package("000.00.01.H99", ["000.00.02.H99"]), "p-1").json()["deliveries"][0]["doc_id"]
+    assert a.call("GET", f"received/{doc_id}/").status_code == 404
+    assert a.call("GET", "received/").json()["results"] == []
+    assert b.call("GET", f"received/{doc_id}/").status_code == 200
+
+
+def test_the_directory_is_listed_and_changed_only_by_allowed_connectors(hub):
+    a, b = hub
+    codes = [x["code"] for x in b.call("GET", "agencies/").json()["results"]]
+    assert codes == ["000.00.01.H99", "000.00.02.H99", "000.00.03.H99"]
+    body = json.dumps({"agencies": [{"code": "000.00.04.H99", "name": "Sở D", "connector": "dep-a"}]}).encode()
+    assert b.call("PUT", "agencies/", body, extra={"Content-Type": "application/json"}).status_code == 403
+    assert a.call("PUT", "agencies/", body, extra={"Content-Type": "application/json"}).json() == {"created": 1, "updated": 0}
+
+
+def test_the_evidence_log_catches_a_changed_entry(hub):
+    a, _b = hub
+    a.send(_package("000.00.01.H99", ["000.00.02.H99"]), "p-1")
+    a.send(_package("000.00.01.H99", ["000.00.02.H99"], number="2"), "p-2")
+    assert evidence.verify_log().ok
+    EvidenceEntry.objects.filter(sequence=2).update(to_code="000.00.03.H99")
+    check = evidence.verify_log()
+    assert not check.ok and "#2" in check.problem
+
+
+def test_delivered_content_is_forgotten_after_the_retention(hub):
+    a, b = hub
+    doc_id = a.send(_package("000.00.01.H99", ["000.00.02.H99"]), "p-1").json()["deliveries"][0]["doc_id"]
+    a.send(_package("000.00.01.H99", ["000.00.02.H99"], number="2", payload="WFla"), "p-2")
+    assert services.purge(older_than_days=0, now=timezone.now() + dt.timedelta(seconds=1)) == 0  # nothing acknowledged yet
+    b.call("POST", f"received/{doc_id}/ack/", json.dumps({"status": "done"}).encode(), extra={"Content-Type": "application/json"})
+    assert services.purge(older_than_days=0, now=timezone.now() + dt.timedelta(seconds=1)) == 1
+    assert Blob.objects.count() == 1  # the pending message's blob stays
+    assert evidence.verify_log().ok
+    assert EvidenceEntry.objects.filter(event="purged").count() == 1
