@@ -59,7 +59,14 @@ def snippet(text: str, query_words: Iterable[str], prefix: str | None = None, *,
     spans = match_spans(text, query_words, prefix)
     if not spans:
         return None
-    first = spans[0][0]
+    # The window that shows the most distinct query words (a phrase beats a lone common word).
+    folded_words = [fold(text[s:e]) for s, e in spans]
+    best, best_score = 0, -1
+    for i, (s0, _e0) in enumerate(spans[:200]):
+        seen = {folded_words[j] for j in range(i, len(spans)) if spans[j][1] <= s0 + width * 2 // 3}
+        if len(seen) > best_score:
+            best, best_score = i, len(seen)
+    first = spans[best][0]
     start = max(0, first - width // 3)
     if start:
         # Start on a word boundary.

@@ -1,0 +1,140 @@
+"""Tesseract and poppler, wrapped: rasterise PDF pages, OCR an image to text or to positioned words.
+
+Tesseract runs with the Vietnamese model (`vie`, Debian's `tesseract-ocr-vie`). Pages are
+rasterised by poppler's `pdftoppm` at 300 dpi in grey (what Tesseract reads best), one page at a
+time into a temporary directory, so a 200-page scan never sits in memory at once. Every external
+program runs with a timeout.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytesseract
+from django.conf import settings
+from PIL import Image, ImageOps
+
+#: Pillow refuses images above this many pixels (a decompression bomb is not a scan): an A4 page
+#: at 600 dpi is about 35 million.
+Image.MAX_IMAGE_PIXELS = 80_000_000
+
+
+#: poppler-utils (DESIGN.md); looked up once on PATH.
+PDFTOPPM = shutil.which("pdftoppm") or "pdftoppm"
+
+
+def languages() -> str:
+    return str(getattr(settings, "OCR_LANGUAGES", "vie"))
+
+
+def dpi() -> int:
+    return int(getattr(settings, "OCR_DPI", 300))
+
+
+def page_timeout() -> int:
+    return int(getattr(settings, "OCR_PAGE_TIMEOUT", 120))
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word Tesseract read, with its box in pixels and its confidence (0–100)."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    conf: float
+    block: int
+    par: int
+    line: int
+
+    @property
+    def right(self) -> int:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.height
+
+
+def rasterise_pdf_page(pdf: Path, page: int, *, resolution: int | None = None) -> Image.Image:
+    """Page `page` (from 1) of `pdf` as a grey image at `resolution` dpi (pdftoppm)."""
+    with tempfile.TemporaryDirectory(prefix="chinhquyen-ocr-") as tmp:
+        out = Path(tmp) / "page"
+        subprocess.run(  # noqa: S603 - fixed program, our own temporary paths
+            [
+                PDFTOPPM,
+                "-r",
+                str(resolution or dpi()),
+                "-gray",
+                "-png",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                str(pdf),
+                str(out),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=page_timeout(),
+        )
+        with Image.open(out.with_suffix(".png")) as image:
+            image.load()
+            return image.copy()
+
+
+def prepare(image: Image.Image) -> Image.Image:
+    """Grey, EXIF orientation applied (phone photos), small images scaled up towards 300 dpi."""
+    image = ImageOps.exif_transpose(image) or image
+    if image.mode not in ("L", "1"):
+        image = image.convert("L")
+    # An A4 page narrower than ~1800 px was taken at under ~220 dpi: Tesseract reads small
+    # glyphs better at about 300 dpi.
+    if image.width < 1800 and image.height > image.width:
+        factor = 2480 / image.width
+        image = image.resize((round(image.width * factor), round(image.height * factor)), Image.Resampling.LANCZOS)
+    return image
+
+
+def image_to_text(image: Image.Image) -> str:
+    return str(pytesseract.image_to_string(prepare(image), lang=languages(), timeout=page_timeout()))
+
+
+def image_to_words(image: Image.Image) -> tuple[list[Word], tuple[int, int]]:
+    """The words Tesseract read with their boxes, and the (width, height) they refer to."""
+    prepared = prepare(image)
+    data = pytesseract.image_to_data(prepared, lang=languages(), timeout=page_timeout(), output_type=pytesseract.Output.DICT)
+    words: list[Word] = []
+    for i, text in enumerate(data["text"]):
+        text = (text or "").strip()
+        conf = float(data["conf"][i])
+        if not text or conf < 0:
+            continue
+        words.append(
+            Word(
+                text=text,
+                left=int(data["left"][i]),
+                top=int(data["top"][i]),
+                width=int(data["width"][i]),
+                height=int(data["height"][i]),
+                conf=conf,
+                block=int(data["block_num"][i]),
+                par=int(data["par_num"][i]),
+                line=int(data["line_num"][i]),
+            )
+        )
+    return words, prepared.size
+
+
+def open_image(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return image
