@@ -57,6 +57,7 @@ def test_the_receipt_reaches_the_applicant_by_email_and_sms_through_the_worker(o
     call_command("db_worker", "--batch", "--interval", "0", verbosity=0)
     assert len(smtp_server.messages) == 1
     mail_from, to, content = smtp_server.messages[0]
+    assert mail_from == settings.DEFAULT_FROM_EMAIL
     message = message_from_bytes(content)
     assert to == ["an@example.test"]
     assert str(make_header(decode_header(message["Subject"]))) == f"Dossier {dossier.code}"

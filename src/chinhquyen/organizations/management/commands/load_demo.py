@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from chinhquyen.organizations.demo import load_demo
@@ -14,6 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = load_demo()
+        call_command("load_demo_procedures", stdout=self.stdout)  # the sample catalogue (procedures app, issue 8)
         if not result.changed:
             self.stdout.write("Dữ liệu demo đã có sẵn, không thay đổi gì. / The demo province is already loaded: nothing changed.")
             return
