@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chinhquyen.core.errors import DomainError, NotFound
+from chinhquyen.core.errors import DomainError, NotFound, PermissionDenied
 from chinhquyen.dossiers import printing, selectors
 from chinhquyen.dossiers.access import access_dossier_for_officer, counter_agencies, require_one_stop_official, scope_of
 from chinhquyen.dossiers.actions import ACTIONS, allowed_actions, perform_action
@@ -72,7 +72,7 @@ def counter_view(request: HttpRequest) -> HttpResponse:
     official = _official(request)
     agencies = list(counter_agencies(official))
     if not agencies:
-        return _error(request, DomainError("permission_denied", _("Only counter officers receive dossiers."), fields={}))
+        return _error(request, PermissionDenied("permission_denied", _("Only counter officers receive dossiers.")))
     context: dict[str, Any] = {
         "agencies": agencies,
         "kinds": ApplicantKind.choices,
@@ -147,7 +147,7 @@ def overdue_view(request: HttpRequest) -> HttpResponse:
     official = _official(request)
     scope = scope_of(official)
     if not scope.leader:
-        return _error(request, DomainError("permission_denied", _("Only leaders see their agency's overdue dossiers.")))
+        return _error(request, PermissionDenied("permission_denied", _("Only leaders see their agency's overdue dossiers.")))
     return render(request, "dossiers/overdue.html", {"dossiers": list(selectors.overdue_dossiers(official, scope=scope))})
 
 
