@@ -16,6 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         result = load_demo()
         call_command("load_demo_procedures", stdout=self.stdout)  # the sample catalogue (procedures app, issue 8)
+        call_command("load_demo_documents", stdout=self.stdout)  # a year of documents (documents app, issue 4)
         if not result.changed:
             self.stdout.write("Dữ liệu demo đã có sẵn, không thay đổi gì. / The demo province is already loaded: nothing changed.")
             return
