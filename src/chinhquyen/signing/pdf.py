@@ -494,6 +494,8 @@ class SignRequest:
     reason: str = ""
     location: str = "Việt Nam"
     certify: bool = False
+    #: With `certify`: what the certification allows afterwards (ISO 32000-1 §12.8.2.2); P=2, form filling, by default.
+    docmdp: MDPPerm = MDPPerm.FILL_FORMS
     signing_time: dt.datetime | None = None
 
 
@@ -549,7 +551,7 @@ def sign_pdf(
         reason=request.reason or None,
         location=request.location or None,
         certify=request.certify,
-        docmdp_permissions=MDPPerm.FILL_FORMS,
+        docmdp_permissions=request.docmdp,
         embed_validation_info=revocation_context is not None,
         validation_context=revocation_context,
     )

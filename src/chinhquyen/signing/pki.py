@@ -178,14 +178,22 @@ class Issued:
         )
 
 
+def clip(text: str, limit: int = 64, *, keep_suffix: str = "") -> str:
+    """Shorten to `limit` UTF-8 bytes (RFC 5280 upper bounds, as cryptography checks them), keeping `keep_suffix`."""
+    body = text[: len(text) - len(keep_suffix)] if keep_suffix and text.endswith(keep_suffix) else text
+    suffix = keep_suffix if keep_suffix and text.endswith(keep_suffix) else ""
+    while len((body + suffix).encode()) > limit:
+        body = body[:-1]
+    return body.rstrip() + suffix
+
+
 def _name(common_name: str, organization: str = "", *, uid: str = "") -> x509.Name:
     attrs = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN")]
     if organization:
-        attrs.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization))
+        attrs.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, clip(organization)))
     if uid:
         attrs.append(x509.NameAttribute(NameOID.USER_ID, uid))
-    # RFC 5280 upper bound: 64 characters in a common name.
-    attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]))
+    attrs.append(x509.NameAttribute(NameOID.COMMON_NAME, clip(common_name, keep_suffix=" (DEMO)")))
     return x509.Name(attrs)
 
 

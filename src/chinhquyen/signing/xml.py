@@ -99,6 +99,9 @@ def sign_xml(root: Any, key: Any, cert: x509.Certificate, chain: Sequence[x509.C
 def _one_signature(root: Any) -> Any:
     signatures = root.findall(f".//{{{DS}}}Signature")
     if not signatures:
+        if root.xpath("//*[local-name()='Signature']"):
+            # Real systems send <Signature> without the XML-DSig namespace (conformance/edxml): present, not valid.
+            raise XmlSignatureError("xml.invalid", _("The XML signature is not valid: %(error)s") % {"error": "no XML-DSig namespace"})
         raise XmlSignatureError("xml.no_signature", _("The XML carries no signature."))
     if len(signatures) > 1:
         raise XmlSignatureError("xml.multiple_signatures", _("The XML carries more than one signature."))
