@@ -202,5 +202,7 @@ def load_demo_documents(*, now: dt.datetime | None = None) -> DemoResult:
             for received in IncomingDocument.objects.filter(
                 agency=agency, status=IncomingStatus.RECEIVED, received_at__lt=now - dt.timedelta(days=20)
             ):
-                services.register_received_document(actor=clerk, document=received, at=received.received_at + dt.timedelta(hours=1))
+                services.register_received_document(
+                    actor=clerk, document=received, at=(received.received_at or now) + dt.timedelta(hours=1)
+                )
     return result
