@@ -130,7 +130,7 @@ POSITION_WORDS = ("chu tich", "giam doc", "truong", "bo truong", "thu tuong", "c
 #: Positions as Decree 30 prints them (capitals); an OCR'd position that folds to one of these is
 #: spelled as here (Tesseract often drops the dot below: "CHỦ TICH").
 KNOWN_POSITIONS = {
-    fold(p): p
+    " ".join(re.findall(r"[a-z]+", fold(p))): p
     for base in [
         "CHỦ TỊCH",
         "GIÁM ĐỐC",
@@ -160,7 +160,7 @@ KNOWN_POSITIONS.update(
 )
 
 _NOTATION = re.compile(
-    r"(?P<num>[0-9lIO|]{1,5})\s*/\s*(?:(?P<year>(?:19|20)[0-9lIO]{2})\s*/\s*)?"
+    r"(?P<num>[0-9lIO|]{1,5})\s*/\s*(?:(?P<year>[12][0-9lIO]{3})\s*/\s*)?"
     r"(?P<code>[A-ZĐÐ][A-Za-zĐđÐð]*(?:\s?[-–—]\s?[A-ZĐÐ0-9][A-Za-zĐđÐð0-9]*)+)"
 )
 _DATE = re.compile(r"ngay\s*([0-9lio|]{1,2})\s*thang\s*([0-9lio|]{1,2})\s*nam\s*([0-9lio|]{4})")
@@ -376,7 +376,7 @@ def parse_header(
         for s in candidates:
             folded = s.folded
             match = _NOTATION.search(s.text)
-            if match and (folded.startswith(("so", "s0", "s6")) or re.match(r"^\W*[0-9lIO]", s.text)):
+            if match and (re.match(r"^\W*s[o06]\b", folded) or re.match(r"^\W*[0-9lIO]", s.text)):
                 number_seg = s
                 break
         if number_seg:
@@ -419,11 +419,11 @@ def parse_header(
                 groups[-1].append(s)
         # A first line alone that is not an agency head word continues nothing: keep it with the next.
         issuer = groups[-1]
-        name = _clean_name(" ".join(s.text for s in issuer))
+        name = _agency_name(issuer)
         result.issuer = FieldValue(name, min(s.conf for s in issuer), _union(issuer))
         if len(groups) > 1:
             parent = [s for g in groups[:-1] for s in g]
-            result.parent_issuer = FieldValue(_clean_name(" ".join(s.text for s in parent)), min(s.conf for s in parent), _union(parent))
+            result.parent_issuer = FieldValue(_agency_name(parent), min(s.conf for s in parent), _union(parent))
 
     # Place and date: "<place>, ngày dd tháng mm năm yyyy" under the motto.
     date_seg = None
@@ -447,6 +447,35 @@ def parse_header(
     else:
         _read_signer(segs, result, width=width)
     return result
+
+
+#: Words of administrative names whose folded form is unambiguous in an agency's name: an
+#: upper-case OCR'd word that folds to one of these is spelled as here ("TÍNH" → "TỈNH").
+AGENCY_WORDS = {fold(w): w for w in ["ỦY", "BAN", "NHÂN", "DÂN", "TỈNH", "HUYỆN", "XÃ", "PHƯỜNG", "SỞ", "PHÒNG", "VĂN", "HỘI", "VÀ"]}
+
+
+def _agency_name(segs: Sequence[Segment]) -> str:
+    """An agency's name from its lines: marks that are not words dropped, hyphens between words
+    made spaces, and the fixed words of administrative names spelled right."""
+    out = []
+    for word in " ".join(s.text for s in segs).replace("-", " ").split():
+        if not any(ch.isalnum() and unicodedata.category(ch) != "Lm" for ch in word):
+            continue  # "ˆ", "__", "—": a rule or a speck, not a word
+        word = word.strip(".,:;'\"`_|")
+        if word.isupper() and fold(word) in AGENCY_WORDS:
+            word = AGENCY_WORDS[fold(word)]
+        out.append(word)
+    return _clean_name(" ".join(out))
+
+
+def _trim(seg: Segment) -> Segment:
+    """Drop unsure words at either end of a line (a stamp's remains beside a centred line)."""
+    words = list(seg.words)
+    while len(words) > 1 and words[0].conf < 60 and words[1].left - words[0].right > 0:
+        words.pop(0)
+    while len(words) > 1 and words[-1].conf < 60:
+        words.pop()
+    return Segment(words) if len(words) != len(seg.words) else seg
 
 
 def _is_motto(s: Segment) -> bool:
@@ -564,8 +593,9 @@ def _read_title(
                 continue
             if s.top - last_bottom > 2.2 * line_height:
                 break
-            if s.right - s.left > 0.8 * (content_right - content_left):
-                break  # the body's first line
+            s = _trim(s)
+            if s.right - s.left > 0.7 * (content_right - content_left) and s.right > content_right - 0.025 * width:
+                break  # the body's first line reaches the right margin; a subject line does not
             centred = abs(s.center - middle) < 0.12 * width
             if not centred or len(s.letters) < 3:
                 continue  # a stamp beside the subject, a rule under it
@@ -633,11 +663,11 @@ def _read_signer(segs: list[Segment], result: HeaderFields, *, width: int) -> No
     if not above:
         return
     position = above[-1]
-    prefixes = tuple(p + " " for p in AUTHORITY_PREFIXES)
+    prefixed = re.compile(r"^\W*(?:" + "|".join(AUTHORITY_PREFIXES) + r")\b")
     authority = None
-    if len(above) >= 2 and above[-2].folded.startswith(prefixes):
+    if len(above) >= 2 and prefixed.match(above[-2].folded):
         authority = above[-2]
-    if position.folded.startswith(prefixes) and authority is None:
+    if prefixed.match(position.folded) and authority is None:
         # "TM. ỦY BAN NHÂN DÂN" with the position on the same line or missing: keep it as authority.
         authority = position
     has_position_word = any(w in position.folded for w in POSITION_WORDS)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.utils.html import escape
 
@@ -23,6 +24,7 @@ from chinhquyen.core.folding import fold
 _WORDCHAR = re.compile(r"[^\W_]")
 
 
+@lru_cache(maxsize=8192)
 def _fold_char(ch: str) -> str:
     folded = fold(ch)
     return folded if folded else (" " if not unicodedata.combining(ch) else "")

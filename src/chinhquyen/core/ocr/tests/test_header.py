@@ -1,0 +1,126 @@
+"""The header reader on OCR-like words (fast), and once on a real OCR of a generated page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from chinhquyen.core.ocr.engine import Word
+from chinhquyen.core.ocr.header import parse_header, read_header
+from chinhquyen.core.ocr.testing import DocumentSpec, image_pdf, render
+
+WIDTH, HEIGHT = 2480, 3508
+
+
+def line(text: str, left: int, top: int, *, block: int, conf: float = 95, char: int = 22) -> list[Word]:
+    """Words of one line as Tesseract reports them: boxes side by side, one block per column."""
+    out, x = [], left
+    for i, token in enumerate(text.split()):
+        width = char * len(token)
+        out.append(Word(token, x, top, width, 50, conf, block, 1, i // 100 + 1))
+        x += width + char
+    return out
+
+
+def page(*lines: list[Word]) -> list[Word]:
+    words: list[Word] = []
+    for i, ws in enumerate(lines):
+        words += [Word(w.text, w.left, w.top, w.width, w.height, w.conf, w.block, w.par, i + 1) for w in ws]
+    return words
+
+
+def decision() -> list[Word]:
+    return page(
+        line("Người ký: CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ", 700, 30, block=1),  # the portal's stamp above the header
+        line("Cơ quan: VĂN PHÒNG CHÍNH PHỦ", 700, 90, block=1),
+        line("ỦY BAN NHÂN DÂN", 420, 300, block=2),
+        line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1150, 300, block=3),
+        line("TỈNH PHÚ THỌ", 470, 365, block=2),
+        line("Độc lập - Tự do - Hạnh phúc", 1300, 365, block=3),
+        line("Số: 28/2023/QĐ-UBND", 430, 480, block=2),
+        line("Phú Thọ, ngày 21 tháng 12 năm 2023", 1280, 480, block=3),
+        line("QUYẾT ĐỊNH", 1150, 640, block=4),
+        line("Quy định hệ số điều chỉnh giá đất năm 2024", 850, 710, block=4),
+        line("trên địa bàn tỉnh Phú Thọ", 1050, 775, block=4),
+        line("ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ", 950, 900, block=5),
+        line("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015 và các luật sửa đổi", 440, 1000, block=6, char=19),
+        line("Nơi nhận:", 360, 2600, block=7),
+        line("- Như Điều 3;", 360, 2660, block=7),
+        line("KT. CHỦ TICH", 1520, 2600, block=8),  # Tesseract often drops the dot below
+        line("PHÓ CHỦ TỊCH", 1520, 2660, block=8),
+        line("Hồ Đại Dũng", 1560, 3000, block=8),
+    )
+
+
+def test_it_reads_every_field_of_a_decision_header():
+    fields = parse_header(decision(), (WIDTH, HEIGHT))
+    assert fields.values() | {} == {
+        "issuer": "ỦY BAN NHÂN DÂN TỈNH PHÚ THỌ",
+        "parent_issuer": None,
+        "number_notation": "28/2023/QĐ-UBND",
+        "number": 28,
+        "year": 2023,
+        "notation": "QĐ-UBND",
+        "place": "Phú Thọ",
+        "date": dt.date(2023, 12, 21),
+        "doc_type": "Quyết định",
+        "subject": "Quy định hệ số điều chỉnh giá đất năm 2024 trên địa bàn tỉnh Phú Thọ",
+        "signer": "Hồ Đại Dũng",
+        "signer_position": "PHÓ CHỦ TỊCH",
+        "signing_authority": "KT. CHỦ TỊCH",
+    }
+    assert all(0 < c <= 1 for c in fields.confidences().values())
+
+
+def test_a_letter_takes_its_subject_from_v_v_and_its_issuer_under_the_parent():
+    words = page(
+        line("UBND TỈNH HÒA BÌNH", 430, 300, block=1),
+        line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1150, 300, block=2),
+        line("SỞ NỘI VỤ", 500, 365, block=1),
+        line("Độc lập - Tự do - Hạnh phúc", 1300, 365, block=2),
+        line("Số: 452/SNV-VP", 430, 480, block=1),
+        line("Hòa Bình, ngày 05 tháng 02 năm 2026", 1280, 480, block=2),
+        line("V/v đề nghị cung cấp số liệu", 400, 545, block=1, char=18),
+        line("thống kê năm 2025", 470, 600, block=1, char=18),
+        line("Kính gửi: Các sở, ban, ngành", 900, 760, block=3),
+    )
+    fields = parse_header(words, (WIDTH, HEIGHT)).values()
+    assert fields["issuer"] == "SỞ NỘI VỤ" and fields["parent_issuer"] == "UBND TỈNH HÒA BÌNH"
+    assert fields["doc_type"] == "Công văn" and fields["subject"] == "đề nghị cung cấp số liệu thống kê năm 2025"
+    assert fields["number_notation"] == "452/SNV-VP" and fields["date"] == dt.date(2026, 2, 5)
+
+
+def test_ocr_confusions_in_digits_are_corrected_and_lower_the_confidence_only_where_unsure():
+    words = page(
+        line("CHÍNH PHỦ", 500, 300, block=1),
+        line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1150, 300, block=2),
+        line("Số: 59/2O22/NĐ-CP", 430, 480, block=1, conf=60),
+        line("Hà Nội, ngày O5 tháng 9 năm 2022", 1280, 480, block=2),
+    )
+    fields = parse_header(words, (WIDTH, HEIGHT))
+    assert fields.values()["number_notation"] == "59/2022/NĐ-CP" and fields.values()["date"] == dt.date(2022, 9, 5)
+    assert fields.confidences()["number_notation"] < fields.confidences()["date"]
+
+
+def test_no_text_gives_empty_fields_and_a_warning():
+    fields = parse_header([], (WIDTH, HEIGHT))
+    assert all(v is None for v in fields.values().values()) and "header.no_text" in fields.warnings
+
+
+def test_a_real_ocr_of_a_scanned_page_prefills_the_form():
+    spec = DocumentSpec(
+        issuer_lines=["SỞ KẾ HOẠCH VÀ ĐẦU TƯ"],
+        parent_lines=["UBND TỈNH HÒA BÌNH"],
+        number_notation="07/KH-SKHĐT",
+        place="Hòa Bình",
+        date=dt.date(2026, 3, 15),
+        doc_type="Kế hoạch",
+        subject="Triển khai công tác chuyển đổi số năm 2026",
+        signer="Nguyễn Văn An",
+        signer_position="GIÁM ĐỐC",
+        body=["Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh, Sở xây dựng kế hoạch như sau."],
+        recipients=["UBND tỉnh"],
+    )
+    fields = read_header(image_pdf(render(spec, dpi=300), dpi=300), filename="scan.pdf").values()
+    assert fields["number_notation"] == "07/KH-SKHĐT"
+    assert fields["date"] == dt.date(2026, 3, 15) and fields["place"] == "Hòa Bình"
+    assert fields["doc_type"] == "Kế hoạch" and fields["issuer"] == "SỞ KẾ HOẠCH VÀ ĐẦU TƯ"
