@@ -77,7 +77,7 @@ def counter_view(request: HttpRequest) -> HttpResponse:
         "agencies": agencies,
         "kinds": ApplicantKind.choices,
         "return_methods": ReturnMethod.choices,
-        "data": request.POST,
+        "data": request.POST.dict(),
     }
     if request.method == "POST":
         data = request.POST
