@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from chinhquyen.dossiers.models import ApplicantKind, Dossier, DossierEvent, DossierStep, PaymentMethod, RatingLevel, ReturnMethod
+from chinhquyen.dossiers.models import ApplicantKind, Dossier, DossierEvent, DossierStep, PaymentMethod, ReturnMethod
 
 
 class ApplicantInSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -11,7 +11,7 @@ class ApplicantInSerializer(serializers.Serializer):  # type: ignore[type-arg]
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
     email = serializers.CharField(max_length=254, required=False, allow_blank=True, default="")
     address = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
-    kind = serializers.ChoiceField(choices=ApplicantKind.choices, required=False, default=ApplicantKind.CITIZEN)
+    kind = serializers.ChoiceField(choices=ApplicantKind.values, required=False, default=ApplicantKind.CITIZEN)
 
 
 class ComponentInSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -31,7 +31,7 @@ class IntakeSerializer(serializers.Serializer):  # type: ignore[type-arg]
     competent_agency = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Code of the competent agency when several carry out the procedure."
     )
-    return_method = serializers.ChoiceField(choices=ReturnMethod.choices, required=False, default=ReturnMethod.COUNTER)
+    return_method = serializers.ChoiceField(choices=ReturnMethod.values, required=False, default=ReturnMethod.COUNTER)
 
 
 class IntakeResponseSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -43,7 +43,7 @@ class IntakeResponseSerializer(serializers.Serializer):  # type: ignore[type-arg
     warnings = serializers.ListField(child=serializers.CharField())
 
 
-class StepSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class DossierStepSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     agency_code = serializers.CharField(source="agency.code")
 
     class Meta:
@@ -62,7 +62,7 @@ class StepSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         ]
 
 
-class EventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class DossierEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
 
     class Meta:
@@ -70,8 +70,14 @@ class EventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         fields = ["at", "action", "actor", "from_status", "to_status", "national_status", "due_before", "due_after", "reason"]
 
 
+_STATUS_HELP = "Our state (received, in_process, supplement_requested, …); `national_status` is the national portal's code 1–10."
+_TIMELINESS_HELP = "early, on_time or late (empty while open)."
+
+
 class DossierListSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     procedure_code = serializers.CharField(source="procedure.code")
+    status = serializers.CharField(help_text=_STATUS_HELP)
+    timeliness = serializers.CharField(help_text=_TIMELINESS_HELP)
 
     class Meta:
         model = Dossier
@@ -80,13 +86,18 @@ class DossierListSerializer(serializers.ModelSerializer):  # type: ignore[type-a
 
 class DossierSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     procedure_code = serializers.CharField(source="procedure.code")
+    status = serializers.CharField(help_text=_STATUS_HELP)
+    channel = serializers.CharField(help_text="counter, online or post.")
+    supplement_rule = serializers.CharField(help_text="restart (Decree 61/2018 art. 19.4) or pause (the national index).")
+    timeliness = serializers.CharField(help_text=_TIMELINESS_HELP)
+    index_timeliness = serializers.CharField(help_text="The national index's view: pause rule, a second supplement request counts late.")
     procedure_name = serializers.CharField(source="procedure.name")
     version = serializers.IntegerField(source="version.number")
     receiving_agency = serializers.CharField(source="receiving_agency.code")
     competent_agency = serializers.CharField(source="competent_agency.code")
     current_agency = serializers.CharField(source="current_agency.code")
-    steps = StepSerializer(many=True)
-    events = EventSerializer(many=True)
+    steps = DossierStepSerializer(many=True)
+    events = DossierEventSerializer(many=True)
 
     class Meta:
         model = Dossier
@@ -162,7 +173,7 @@ class PublicDossierSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class RatingInSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id_number = serializers.CharField()
-    level = serializers.ChoiceField(choices=RatingLevel.choices)
+    level = serializers.CharField(help_text="very_satisfied, satisfied, acceptable or not_satisfied (checked by the service).")
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -66,6 +66,7 @@ class DossierListCreateView(generics.ListAPIView):  # type: ignore[type-arg]
         request={"application/json": IntakeSerializer, "multipart/form-data": IntakeSerializer},
         responses={201: IntakeResponseSerializer},
         summary="Tiếp nhận hồ sơ tại Bộ phận Một cửa",
+        operation_id="dossiers_receive",
         description="Multipart: `applicant` and `components` as JSON strings, scans as files named `file_<component id>`.",
     )
     def post(self, request: Request) -> Response:
@@ -143,6 +144,7 @@ class DossierActionView(APIView):
         request={"application/json": ActionSerializer, "multipart/form-data": ActionSerializer},
         responses={200: DossierSerializer},
         summary="Một thao tác trên hồ sơ (chuyển, yêu cầu bổ sung, trả kết quả…)",
+        operation_id="dossiers_action",
     )
     def post(self, request: Request, code: str, action: str) -> Response:
         dossier = access_dossier_for_officer(officer=request.user, code=code)  # type: ignore[arg-type]
