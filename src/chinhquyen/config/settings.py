@@ -49,8 +49,6 @@ INSTALLED_APPS = [
     "chinhquyen.procedures",
     "chinhquyen.dossiers",
     "chinhquyen.documents",
-    "chinhquyen.procedures",
-    "chinhquyen.dossiers",
     "chinhquyen.signing",
     "chinhquyen.exchange",
     "chinhquyen.hub",
@@ -283,25 +281,6 @@ SIGNING_MAX_PDF_BYTES = env_int("SIGNING_MAX_PDF_BYTES", 100 * 1024 * 1024)
 SIGNING_FONT_FILE = env_str("SIGNING_FONT_FILE", "/usr/share/fonts/truetype/noto/NotoSerif-Regular.ttf")
 #: Diameter of the red seal image when the PNG does not say its resolution, in millimetres.
 SIGNING_SEAL_DIAMETER_MM = env_int("SIGNING_SEAL_DIAMETER_MM", 36)
-
-# --- One-stop shop (procedures, dossiers; issue 8) -------------------------------------------
-#: The public tracking page the receipt's QR code opens; `{code}` is replaced by the dossier code.
-DOSSIER_TRACKING_URL = env_str("DOSSIER_TRACKING_URL", "http://127.0.0.1:8000/tra-cuu-ho-so/?code={code}")
-#: Dossiers received in person after this time are passed on the next working day (NĐ 61/2018 art. 18).
-DOSSIER_TRANSFER_CUTOFF = env_str("DOSSIER_TRANSFER_CUTOFF", "15:00")
-#: Rate limit of the public tracking API per client address (DRF rate: "30/min").
-DOSSIER_TRACKING_RATE = env_str("DOSSIER_TRACKING_RATE", "30/min")
-#: Seconds the dossier statistics (on-time dashboard) are kept in the cache.
-DOSSIER_STATS_CACHE_SECONDS = env_int("DOSSIER_STATS_CACHE_SECONDS", 60)
-#: SMS provider for notifications to applicants: "console" (a file or the log) or "http".
-SMS_PROVIDER = env_str("SMS_PROVIDER", "console")
-#: The console provider appends one JSON line per message here; empty: the log only.
-SMS_FILE = env_str("SMS_FILE", "")
-#: The http provider's gateway URL, bearer token, sender name (brand name) and timeout (seconds).
-SMS_HTTP_URL = env_str("SMS_HTTP_URL", "")
-SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN", "")
-SMS_HTTP_SENDER = env_str("SMS_HTTP_SENDER", "CHINHQUYEN")
-SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
 
 # --- Document exchange (issue 7; docs/exchange.md) -------------------------------------------
 #: The transport the delivery worker uses: `hub` (ours), `national_axis` or `lgsp` (not built).
