@@ -150,7 +150,7 @@ def frequencies(sample: int = 20000) -> dict[str, int]:
 
 def query_classes(freq: dict[str, float], rng: random.Random) -> dict[str, list[str]]:
     by = sorted(freq.items(), key=lambda kv: kv[1])
-    rare = [w for w, f in by if 0.0002 <= f <= 0.001 and not w.isdigit()]
+    rare = [w for w, f in by if f <= 0.001 and not w.isdigit()] or [w for w, _f in by[:50]]
     medium = [w for w, f in by if 0.005 <= f <= 0.03 and not w.isdigit()]
     common = [w for w, f in by if f >= 0.25 and not w.isdigit()]
     pick = lambda pool, k=12: [rng.choice(pool) for _ in range(k)]  # noqa: E731

@@ -243,3 +243,23 @@ def test_a_typo_is_corrected_on_postgresql():
     put(1, "Phê duyệt chủ trương đầu tư")
     page = search.search("chu truongg", access=A)
     assert [h.object_id for h in page.hits] == [1] and page.corrected_query == "chu truong"
+
+
+def test_the_reindex_command_shows_progress_and_the_query_command_finds():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    def entries():
+        yield IndexEntry.build("tests.command", 1, AGENCY_A, fields={"subject": "Tờ trình xin chủ trương"}, filters={"date": dt.date(2026, 5, 1)})
+
+    search.register_provider("tests.command", entries=entries, count=lambda: 1)
+    try:
+        out = StringIO()
+        call_command("search", "reindex", "--kind", "tests.command", stdout=out)
+        assert "[" + "#" * 30 + "] 1/1" in out.getvalue() and "Reindexed 1 entries" in out.getvalue()
+        out = StringIO()
+        call_command("search", "query", "to trinh", "--kind", "tests.command", stdout=out)
+        assert "tests.command:1" in out.getvalue() and "<mark>Tờ</mark>" in out.getvalue()
+    finally:
+        search.unregister_provider("tests.command")
