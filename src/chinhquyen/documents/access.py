@@ -93,6 +93,19 @@ def _incoming_chain(scope: Scope) -> Any:
     return Q(presented_to_id=me) | Q(lead_handler_id=me) | Q(registered_by_id=me) | Exists(assigned)
 
 
+def secret_incoming_ids(scope: Scope) -> list[int]:
+    """The secret incoming documents this official may see: kept registers and handling chain.
+
+    Secret documents are a small share (about 1 %): reading their ids first keeps the list query
+    a plain index scan on `secrecy = ''` plus a short `IN` list, instead of an `OR` that defeats
+    the index order.
+    """
+    if not scope.roles:
+        return []
+    secret = IncomingDocument.objects.filter(agency_id__in=scope.agency_ids).exclude(secrecy="")
+    return list(secret.filter(Q(register_id__in=scope.kept_registers) | _incoming_chain(scope)).values_list("pk", flat=True)[:5000])
+
+
 def visible_incoming(scope: Scope) -> QuerySet[IncomingDocument]:
     me = scope.official.pk
     ordinary: Any = Q(pk__in=[])
@@ -102,18 +115,19 @@ def visible_incoming(scope: Scope) -> QuerySet[IncomingDocument]:
         elif Role.LEADER in roles:
             ordinary |= Q(agency_id=agency_id) & ~Q(status=IncomingStatus.RECEIVED)
         else:
-            targets = Q(official_id=me)
+            targets = Q(official_id=me) | Q(assigned_by_id=me)
             led = scope.led_units & scope.units.get(agency_id, set())
             if led:
                 targets |= Q(unit_id__in=led)
             if Role.SPECIALIST in roles and scope.see_unit.get(agency_id, True) and scope.units.get(agency_id):
                 targets |= Q(unit_id__in=scope.units[agency_id])
-            if roles & {Role.SPECIALIST, Role.UNIT_LEADER}:
-                ordinary |= Q(agency_id=agency_id) & Exists(Assignment.objects.filter(document=OuterRef("pk")).filter(targets))
-    chain = Q(agency_id__in=scope.agency_ids) & _incoming_chain(scope)
-    ordinary |= chain
-    secret = (Q(agency_id__in=scope.agency_ids) & Q(register_id__in=scope.kept_registers)) | chain
-    return IncomingDocument.objects.filter((Q(secrecy="") & ordinary) | (~Q(secrecy="") & secret))
+            chain = Q(presented_to_id=me) | Q(lead_handler_id=me) | Q(registered_by_id=me)
+            ordinary |= Q(agency_id=agency_id) & (chain | Exists(Assignment.objects.filter(document=OuterRef("pk")).filter(targets)))
+    secret_ids = secret_incoming_ids(scope)
+    condition = Q(secrecy="") & ordinary
+    if secret_ids:
+        condition |= Q(pk__in=secret_ids)
+    return IncomingDocument.objects.filter(condition)
 
 
 def visible_outgoing(scope: Scope) -> QuerySet[OutgoingDocument]:

@@ -205,6 +205,8 @@ class IncomingDocument(DocumentMetadata):
             models.Index(fields=["agency", "code_number", "code_notation"], name="in_dup_number_idx"),
             models.Index(fields=["edxml_document_id"], name="in_dup_docid_idx"),
             models.Index(fields=["register", "arrival_at"], name="in_register_period_idx"),
+            # Secret documents (about 1 %) are found first, then listed by id (access.secret_incoming_ids).
+            models.Index(fields=["agency"], condition=~Q(secrecy=""), name="in_secret_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -200,7 +200,7 @@ def _incoming_actions(scope: Scope, document: IncomingDocument) -> set[str]:
         actions.add("register")
     if clerk and s in (IncomingStatus.REGISTERED, IncomingStatus.PRESENTED):
         actions.add("present")
-        if services.rules_of(document.agency_id).direct_to_unit and s == IncomingStatus.REGISTERED:
+        if s == IncomingStatus.REGISTERED and services.rules_of(document.agency_id).direct_to_unit:
             actions.add("pass")
     if leader and s in (IncomingStatus.REGISTERED, IncomingStatus.PRESENTED, IncomingStatus.ASSIGNED, IncomingStatus.IN_PROGRESS):
         actions.add("instruct")
@@ -223,8 +223,10 @@ def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = access.access_incoming(scope, pk)
     services.mark_viewed(actor=request.user, document=document)  # type: ignore[arg-type]
     actions = _incoming_actions(scope, document)
-    units = list(Unit.objects.valid_on(timezone.localdate()).filter(agency_id=document.agency_id).order_by("name"))
-    people = _people(document.agency_id, Role.SPECIALIST, Role.UNIT_LEADER, Role.LEADER)
+    # Only what the allowed actions need is read (W2: a document page in few queries).
+    needs_targets = bool(actions & {"instruct", "pass"})
+    units = list(Unit.objects.valid_on(timezone.localdate()).filter(agency_id=document.agency_id).order_by("name")) if needs_targets else []
+    people = _people(document.agency_id, Role.SPECIALIST, Role.UNIT_LEADER, Role.LEADER) if "instruct" in actions else []
     unit_people: list[Account] = []
     if "reassign" in actions and document.lead_unit_id:
         ids = RoleAssignment.objects.valid_on(timezone.localdate()).filter(unit_id=document.lead_unit_id).values("official_id")
@@ -238,11 +240,11 @@ def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": list(document.attachments.all()),
             "events": selectors.timeline(document),
             "assignments": list(document.assignments.select_related("unit", "official").order_by("-active", "role", "pk")),
-            "leaders": _people(document.agency_id, Role.LEADER),
+            "leaders": _people(document.agency_id, Role.LEADER) if "present" in actions else [],
             "units": units,
             "people": people,
             "unit_people": unit_people,
-            "default_days": services.rules_of(document.agency_id).default_handling_days,
+            "default_days": services.rules_of(document.agency_id).default_handling_days if "instruct" in actions else None,
             "now": timezone.now(),
             "instruct_form": InstructForm(),
         },
