@@ -251,7 +251,9 @@ def test_the_reindex_command_shows_progress_and_the_query_command_finds():
     from django.core.management import call_command
 
     def entries():
-        yield IndexEntry.build("tests.command", 1, AGENCY_A, fields={"subject": "Tờ trình xin chủ trương"}, filters={"date": dt.date(2026, 5, 1)})
+        yield IndexEntry.build(
+            "tests.command", 1, AGENCY_A, fields={"subject": "Tờ trình xin chủ trương"}, filters={"date": dt.date(2026, 5, 1)}
+        )
 
     search.register_provider("tests.command", entries=entries, count=lambda: 1)
     try:
