@@ -32,7 +32,11 @@ from chinhquyen.exchange.transports import Transport, TransportError, get_transp
 
 log = logging.getLogger(__name__)
 
-LEASE_SECONDS = 120
+
+def lease_seconds() -> float:
+    """How long a claimed row is reserved: one request's timeout and a margin. A worker killed
+    while holding rows strands them this long at most; a row sent twice is de-duplicated."""
+    return float(settings.EXCHANGE_HTTP_TIMEOUT_SECONDS) + 5.0
 
 
 def backoff_seconds(attempts: int, *, rng: random.Random | None = None) -> float:
@@ -43,7 +47,7 @@ def backoff_seconds(attempts: int, *, rng: random.Random | None = None) -> float
     return delay * (rng or random).uniform(0.5, 1.0)
 
 
-def claim_due(*, limit: int = 20, now: dt.datetime | None = None) -> list[int]:
+def claim_due(*, limit: int = 10, now: dt.datetime | None = None) -> list[int]:
     now = now or timezone.now()
     with transaction.atomic():
         due = Outbox.objects.filter(state=OutboxState.PENDING, next_attempt_at__lte=now).filter(
@@ -53,7 +57,7 @@ def claim_due(*, limit: int = 20, now: dt.datetime | None = None) -> list[int]:
             due = due.select_for_update(skip_locked=True)
         ids = list(due.order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit])
         if ids:
-            Outbox.objects.filter(id__in=ids).update(locked_until=now + dt.timedelta(seconds=LEASE_SECONDS))
+            Outbox.objects.filter(id__in=ids).update(locked_until=now + dt.timedelta(seconds=lease_seconds()))
     return ids
 
 
@@ -103,7 +107,7 @@ def send_one(row: Outbox, transport: Transport) -> bool:
     return True
 
 
-def deliver_due(transport: Transport, *, limit: int = 20) -> int:
+def deliver_due(transport: Transport, *, limit: int = 10) -> int:
     sent = 0
     for row_id in claim_due(limit=limit):
         row = Outbox.objects.filter(pk=row_id, state=OutboxState.PENDING).first()

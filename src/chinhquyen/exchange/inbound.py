@@ -145,11 +145,12 @@ def _record_package(transport: str, item: Received, data: bytes, parsed: edxml.P
         )
         return row
     row = Inbox.objects.create(**common, state=InboxState.RECEIVED)
-    dispatch(row, package=package)
     if package.business.doc_type != edxml.BusinessType.RECALL:
+        # 01 first: a handler may answer 03 at once, which must follow it.
         from chinhquyen.exchange.services import report_status
 
         report_status(inbound=row, code=ExchangeStatus.ARRIVED.value)
+    dispatch(row, package=package)
     record_event(
         action="exchange.package_received",
         object_type="exchange.inbox",
