@@ -12,7 +12,7 @@ export DJANGO_SETTINGS_MODULE := chinhquyen.config.settings
 DEB_RUN := gettext nodejs npm fonts-noto-core python3-venv libpango-1.0-0 libpangoft2-1.0-0 tesseract-ocr tesseract-ocr-vie ghostscript softhsm2 openssl
 DEB_TEST := $(DEB_RUN) postgresql postgresql-contrib chromium poppler-utils xmlsec1 libnss3-tools
 
-.PHONY: help run test lint typecheck schema messages bench docs setup setup-test clean
+.PHONY: soak help run test lint typecheck schema messages bench docs setup setup-test clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -22,6 +22,9 @@ run: setup ## Install what is missing, migrate, load the demo province, serve on
 
 test: setup-test ## Lint, types, migrations, API drift, the suite on SQLite and PostgreSQL, and the browser tests
 	@scripts/test-all.sh
+
+soak: setup ## Reliability soak: 10,000 packages, two deployments and a hub, kill -9 every 5-30 s (about 35 min)
+	RELIABILITY_PACKAGES=$${RELIABILITY_PACKAGES:-10000} RELIABILITY_KILL_EVERY=5-30 RELIABILITY_MIN_KILLS=20 $(BIN)/pytest tests/reliability -m reliability -p no:xdist -s -q
 
 lint: setup ## ruff (lint and format check) and the import rules between apps
 	$(BIN)/ruff check src tests bench

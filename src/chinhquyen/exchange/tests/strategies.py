@@ -97,7 +97,7 @@ def attachments(draw: st.DrawFn) -> tuple[edxml.Attachment, ...]:
     return tuple(
         edxml.Attachment(
             content_id=f"cid:{i + 1}",
-            name=draw(st.from_regex(r"[A-Za-z0-9_ ]{0,12}[A-Za-z0-9_]\.(pdf|docx|txt|xlsx|zip)", fullmatch=True)),
+            name=draw(st.from_regex(r"[A-Za-z0-9_]([A-Za-z0-9_ ]{0,10}[A-Za-z0-9_])?\.(pdf|docx|txt|xlsx|zip)", fullmatch=True)),
             data=draw(st.binary(max_size=3000)),
             description=draw(some_text),
         )
