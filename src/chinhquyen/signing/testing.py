@@ -77,7 +77,7 @@ def sample_decision_html(*, pages: int = 1, signer_name: str = "Bùi Đức Th�
         f"<p>Điều {i}. Giao Sở Nội vụ chủ trì, phối hợp với các sở, ngành, Ủy ban nhân dân các xã, phường triển khai "
         f"thực hiện kế hoạch chuyển đổi số năm 2026; định kỳ hằng quý báo cáo kết quả về Ủy ban nhân dân tỉnh. "
         f"Kinh phí thực hiện từ nguồn ngân sách nhà nước và các nguồn hợp pháp khác theo quy định.</p>"
-        for i in range(1, 9 * pages)
+        for i in range(1, 9 if pages == 1 else 7 * pages)
     )
     return f"""<html><head><style>
 @page {{ size: A4; margin: 20mm 20mm 20mm 30mm }}
