@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpResponse
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -19,6 +20,26 @@ from chinhquyen.hub import services
 from chinhquyen.hub.auth import HubAuthentication
 from chinhquyen.hub.models import Connector, Delivery, HubAgency
 
+
+class HubAuthenticationScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI file describes the connectors' HMAC authentication (`hub.auth`)."""
+
+    target_class = "chinhquyen.hub.auth.HubAuthentication"
+    name = "HubHMAC"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-Hub-Signature",
+            "description": (
+                "HMAC-SHA256 (hex), keyed with the connector's secret, of "
+                "`CHINHQUYEN-HUB-HMAC-SHA256\\n{X-Hub-Connector}\\n{X-Hub-Timestamp}\\n{X-Hub-Nonce}\\n{METHOD}\\n{path?query}\\n{X-Hub-Content-SHA256}`; "
+                "all five X-Hub-* headers are required; a stale timestamp or a nonce already seen is refused with 401."
+            ),
+        }
+
+
 _ERROR = inline_serializer(
     "HubError", {"code": serializers.CharField(), "message": serializers.CharField(), "fields": serializers.DictField()}
 )
@@ -26,7 +47,7 @@ _LIMIT = OpenApiParameter("limit", OpenApiTypes.INT, description="At most this m
 _TYPE = OpenApiParameter("message_type", OpenApiTypes.STR, enum=["edoc", "status"], description="Only documents or only status messages.")
 
 
-class DeliverySerializer(serializers.Serializer[Delivery]):
+class HubDeliverySerializer(serializers.Serializer[Delivery]):
     doc_id = serializers.UUIDField()
     package_id = serializers.CharField(source="message.package_id")
     message_type = serializers.CharField(source="message.message_type")
@@ -45,13 +66,13 @@ class DeliverySerializer(serializers.Serializer[Delivery]):
         return data
 
 
-class SentSerializer(DeliverySerializer):
+class HubSentSerializer(HubDeliverySerializer):
     delivery_status = serializers.CharField(source="state")
     business_status = serializers.CharField()
     acked_time = serializers.DateTimeField(source="acked_at", allow_null=True)
 
 
-class AgencySerializer(serializers.Serializer[HubAgency]):
+class HubAgencySerializer(serializers.Serializer[HubAgency]):
     code = serializers.CharField(max_length=35)
     name = serializers.CharField(max_length=255)
     parent_code = serializers.CharField(max_length=35, required=False, allow_blank=True, default="")
@@ -140,13 +161,13 @@ class ReceivedListView(HubView):
         operation_id="hub_received_list",
         summary="Messages waiting for my agencies (getReceivedEdocList)",
         parameters=[_TYPE, _LIMIT],
-        responses={200: inline_serializer("HubReceivedList", {"results": DeliverySerializer(many=True)}), 401: _ERROR},
+        responses={200: inline_serializer("HubReceivedList", {"results": HubDeliverySerializer(many=True)}), 401: _ERROR},
     )
     def get(self, request: Request) -> Response:
         items = services.mailbox(
             connector=self.connector(request), message_type=request.query_params.get("message_type") or None, limit=_limit(request)
         )
-        return Response({"results": DeliverySerializer(items, many=True).data})  # type: ignore[arg-type] # many=True takes a list
+        return Response({"results": HubDeliverySerializer(items, many=True).data})  # type: ignore[arg-type] # many=True takes a list
 
 
 class ReceivedItemView(HubView):
@@ -195,7 +216,7 @@ class SentView(HubView):
         ],
         responses={
             200: inline_serializer(
-                "HubSentList", {"results": SentSerializer(many=True), "next_before": serializers.IntegerField(allow_null=True)}
+                "HubSentList", {"results": HubSentSerializer(many=True), "next_before": serializers.IntegerField(allow_null=True)}
             ),
             401: _ERROR,
         },
@@ -208,23 +229,23 @@ class SentView(HubView):
             limit=_limit(request),
             before=int(before) if before and before.isdigit() else None,
         )
-        return Response({"results": SentSerializer(items, many=True).data, "next_before": items[-1].pk if items else None})  # type: ignore[arg-type] # many=True takes a list
+        return Response({"results": HubSentSerializer(items, many=True).data, "next_before": items[-1].pk if items else None})  # type: ignore[arg-type] # many=True takes a list
 
 
 class AgenciesView(HubView):
     @extend_schema(
         operation_id="hub_agencies_list",
         summary="The directory (getAgenciesList)",
-        responses={200: inline_serializer("HubAgencyList", {"results": AgencySerializer(many=True)}), 401: _ERROR},
+        responses={200: inline_serializer("HubAgencyList", {"results": HubAgencySerializer(many=True)}), 401: _ERROR},
     )
     def get(self, request: Request) -> Response:
         agencies = HubAgency.objects.filter(active=True).select_related("connector").order_by("code")
-        return Response({"results": AgencySerializer(agencies, many=True).data})  # type: ignore[arg-type] # many=True takes a list
+        return Response({"results": HubAgencySerializer(agencies, many=True).data})  # type: ignore[arg-type] # many=True takes a list
 
     @extend_schema(
         operation_id="hub_agencies_upsert",
         summary="Add or update agencies of the directory (connectors allowed to manage it)",
-        request=inline_serializer("HubAgencyUpsert", {"agencies": AgencySerializer(many=True)}),
+        request=inline_serializer("HubAgencyUpsert", {"agencies": HubAgencySerializer(many=True)}),
         responses={
             200: inline_serializer("HubAgencyUpsertResult", {"created": serializers.IntegerField(), "updated": serializers.IntegerField()}),
             401: _ERROR,
@@ -232,7 +253,7 @@ class AgenciesView(HubView):
         },
     )
     def put(self, request: Request) -> Response:
-        serializer = AgencySerializer(data=request.data.get("agencies", []) if isinstance(request.data, dict) else [], many=True)
+        serializer = HubAgencySerializer(data=request.data.get("agencies", []) if isinstance(request.data, dict) else [], many=True)
         serializer.is_valid(raise_exception=True)
         result = services.upsert_agencies(
             agencies=[services.AgencyInput(**item) for item in serializer.validated_data], by=self.connector(request)
