@@ -39,7 +39,23 @@ WORK_DIR = ROOT / "var" / "bench-documents"
 W3_CLIENTS = 8
 
 
+def ensure_pg_database(database_url: str) -> None:
+    """Create the PostgreSQL database named in the URL if it does not exist (a fresh pg-cluster has none)."""
+    from urllib.parse import urlparse
+
+    import psycopg
+
+    url = urlparse(database_url)
+    name = url.path.lstrip("/")
+    admin = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
 def setup_django(database_url: str | None, fresh: bool) -> None:
+    if fresh and database_url and database_url.startswith("postgres"):
+        ensure_pg_database(database_url)
     if fresh and not database_url:
         shutil.rmtree(WORK_DIR, ignore_errors=True)
     WORK_DIR.mkdir(parents=True, exist_ok=True)
