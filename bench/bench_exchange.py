@@ -1,0 +1,233 @@
+"""W5 of BENCHMARKS.md: document exchange, sender → hub → receiver, at 5 KB, 300 KB and 5 MB.
+
+    TESTING=1 .venv/bin/python bench/bench_exchange.py [--sizes 5k,300k,5m] [--database-url URL]
+
+Each package goes the whole way through our code: the sender builds and signs it (XML-DSig,
+RSA-2048, SHA-256) and queues it in its outbox; the delivery worker sends it to the hub with a
+signed (HMAC) request; the hub checks the request, reads the routing, stores the attachment by
+hash, writes its evidence entry and fills the mailbox; the receiver's worker lists, fetches,
+parses with the hardened parser, verifies the signature, records the inbox row and hands it to a
+handler in one transaction, queues status 01 and acknowledges. Hub and both deployments share one
+process and one database here, and HTTP goes through Django's test client (no sockets): this
+measures the code and the database, not the network or gunicorn.
+
+The machine's floor is measured first, in the same run: RSA-2048 verifications/s, SHA-256
+bytes/s, lxml parse bytes/s, durable commits/s (SQLite, WAL, synchronous=FULL, one insert per
+commit). Floor(size) = min(verify/s, SHA-256/s ÷ size, parse/s ÷ encoded size, commits/s ÷ 8)
+— 8 being the commits one package costs across the three parties; R_phys = achieved ÷ floor.
+Results: a table, and bench/results/exchange.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import secrets
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SIZES = {"5k": 5 * 1024, "300k": 300 * 1024, "5m": 5 * 1024 * 1024}
+COUNTS = {"5k": 300, "300k": 200, "5m": 20}
+COMMITS_PER_PACKAGE = 8
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def floor_measures(work: Path) -> dict[str, float]:
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import padding, rsa
+    from lxml import etree
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    signature = key.sign(b"x" * 32, padding.PKCS1v15(), hashes.SHA256())
+    public = key.public_key()
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < 1.0:
+        public.verify(signature, b"x" * 32, padding.PKCS1v15(), hashes.SHA256())
+        count += 1
+    verify = count / (time.perf_counter() - started)
+    block = os.urandom(64 * 1024 * 1024)
+    started = time.perf_counter()
+    hashlib.sha256(block).digest()
+    sha = len(block) / (time.perf_counter() - started)
+    xml = b"<r>" + b"".join(b"<e a='%d'>%s</e>" % (i, b"t" * 40) for i in range(200_000)) + b"</r>"
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    started = time.perf_counter()
+    etree.fromstring(xml, parser=parser)
+    parse = len(xml) / (time.perf_counter() - started)
+    db = sqlite3.connect(work / "commits.sqlite3", isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+    started = time.perf_counter()
+    for i in range(500):
+        db.execute("BEGIN")
+        db.execute("INSERT INTO t (v) VALUES (?)", (str(i),))
+        db.execute("COMMIT")
+    commits = 500 / (time.perf_counter() - started)
+    db.close()
+    return {"rsa2048_verify_per_s": verify, "sha256_bytes_per_s": sha, "lxml_parse_bytes_per_s": parse, "durable_commits_per_s": commits}
+
+
+def setup_django(work: Path, database_url: str | None) -> None:
+    os.environ["VAR_DIR"] = str(work)
+    os.environ["TESTING"] = "1"
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{work / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chinhquyen.config.settings")
+    os.environ["LOG_LEVEL"] = "WARNING"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def run_size(label: str, size: int, count: int, warmup: int = 5) -> dict[str, float]:
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    from chinhquyen.exchange import delivery, edxml, registry, services
+    from chinhquyen.exchange.models import Inbox, Outbox, RecipientStatus
+    from chinhquyen.exchange.signatures import make_test_key
+    from chinhquyen.exchange.testing import in_process_hub_transport, sample_package
+    from chinhquyen.hub import services as hub_services
+    from chinhquyen.hub.models import Blob, Delivery, Message
+
+    Outbox.objects.all().delete()
+    Inbox.objects.all().delete()
+    RecipientStatus.objects.all().delete()
+    Delivery.objects.all().delete()
+    Message.objects.all().delete()
+    Blob.objects.all().delete()
+    sender, receiver = "000.00.01.H98", "000.00.02.H98"
+    secret_a, secret_b = secrets.token_hex(16), secrets.token_hex(16)
+    a = hub_services.create_connector(name="bench-a", secret=secret_a)
+    b = hub_services.create_connector(name="bench-b", secret=secret_b)
+    hub_services.upsert_agencies(
+        agencies=[hub_services.AgencyInput(sender, "A", connector=a.name), hub_services.AgencyInput(receiver, "B", connector=b.name)]
+    )
+    ta = in_process_hub_transport(connector="bench-a", secret=secret_a)
+    tb = in_process_hub_transport(connector="bench-b", secret=secret_b)
+
+    class BySender(type(ta)):  # type: ignore[misc] # both deployments share this process's outbox
+        def __init__(self) -> None:
+            pass
+
+        def send(self, **kwargs):  # type: ignore[no-untyped-def]
+            return (ta if kwargs["sender_code"] == sender else tb).send(**kwargs)
+
+    outgoing = BySender()
+    key = make_test_key()
+    received_at: dict[str, float] = {}
+    verified: list[bool] = []
+
+    def handler(document: registry.InboundDocument) -> None:
+        received_at[document.document_id] = time.perf_counter()
+        verified.append(bool(document.signature.get("valid")))
+
+    registry.unregister_handlers()
+    registry.register_inbound_handler(handler)
+    queued_at: dict[str, float] = {}
+    batch = 10 if size < 1024 * 1024 else 2
+    total = warmup + count
+    services._signing_key.cache_clear()
+    with override_settings(
+        ALLOWED_HOSTS=["testserver"],
+        EXCHANGE_MAX_PACKAGE_BYTES=64 * 1024 * 1024,
+        HUB_MAX_PACKAGE_BYTES=64 * 1024 * 1024,
+        DATA_UPLOAD_MAX_MEMORY_SIZE=80 * 1024 * 1024,
+    ):
+        services._signing_key = lambda: key  # type: ignore[assignment] # the bench signs with a throw-away key
+        started: float | None = None
+        for first in range(0, total, batch):
+            if started is None and first >= warmup:
+                started = time.perf_counter()
+            for number in range(first, min(first + batch, total)):
+                payload = os.urandom(size)
+                package = sample_package(
+                    sender=sender,
+                    recipients=[receiver],
+                    number=str(number + 1),
+                    notation=f"BENCH-{label.upper()}",
+                    attachments=(edxml.Attachment("cid:1", "tai-lieu.pdf", payload),),
+                )
+                queued_at[package.effective_document_id] = time.perf_counter()
+                with transaction.atomic():
+                    services.queue_package(package=package)
+            while delivery.deliver_due(outgoing, limit=batch):
+                pass
+            while delivery.fetch_inbound(tb, limit=batch):
+                pass
+        elapsed = time.perf_counter() - (started or time.perf_counter())
+    registry.unregister_handlers()
+    first_measured = warmup + (-warmup) % batch  # the first batch that starts after the warm-up
+    measured = [doc for doc in queued_at if int(doc.rsplit(",", 1)[1].split("/")[0]) > first_measured]
+    count = len(measured)
+    latencies = [received_at[doc] - queued_at[doc] for doc in measured if doc in received_at]
+    assert len(latencies) == count, f"{len(latencies)} of {count} arrived"
+    assert all(verified), "every signature verified"
+    return {
+        "size_bytes": size,
+        "packages": count,
+        "per_s": count / elapsed,
+        "p50_s": statistics.median(latencies),
+        "p95_s": _percentile(latencies, 0.95),
+        "p99_s": _percentile(latencies, 0.99) if count >= 1000 else None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="5k,300k,5m")
+    parser.add_argument("--database-url", default=None)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-exchange-"))
+    floors = floor_measures(work)
+    setup_django(work, args.database_url)
+    from django.db import connection
+
+    results = {}
+    for label in args.sizes.split(","):
+        size = SIZES[label]
+        results[label] = run_size(label, size, COUNTS[label])
+        encoded = size * 4 / 3
+        floor = min(
+            floors["rsa2048_verify_per_s"],
+            floors["sha256_bytes_per_s"] / size,
+            floors["lxml_parse_bytes_per_s"] / encoded,
+            floors["durable_commits_per_s"] / COMMITS_PER_PACKAGE,
+        )
+        results[label]["floor_per_s"] = floor
+        results[label]["r_phys"] = results[label]["per_s"] / floor
+    machine = {"nproc": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(), "database": connection.vendor}
+    try:
+        machine["load_average"] = os.getloadavg()
+    except OSError:
+        pass
+    print(f"machine: {machine}")
+    print("floor: " + ", ".join(f"{k} {v:,.0f}" for k, v in floors.items()))
+    print(f"{'size':>6} {'packages':>8} {'pkg/s':>8} {'p50 s':>7} {'p95 s':>7} {'floor/s':>9} {'R_phys':>7}")
+    for label, r in results.items():
+        print(
+            f"{label:>6} {r['packages']:>8} {r['per_s']:>8.1f} {r['p50_s']:>7.3f} {r['p95_s']:>7.3f} {r['floor_per_s']:>9.1f} {r['r_phys']:>7.3f}"
+        )
+    out = ROOT / "bench" / "results"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "exchange.json").write_text(json.dumps({"machine": machine, "floor": floors, "results": results}, indent=1, default=str))
+
+
+if __name__ == "__main__":
+    main()
