@@ -244,7 +244,8 @@ def _recompute_due(dossier: Dossier) -> None:
 
 
 def _planned_steps(version: ProcedureVersion) -> list[PlannedStep]:
-    return list(version.steps.order_by("position"))  # type: ignore[attr-defined]
+    # Through the prefetch cache when the version was read by `version_in_force` (one query less).
+    return sorted(version.steps.all(), key=lambda s: s.position)  # type: ignore[attr-defined]
 
 
 def _agency_for(planned: PlannedStep, dossier: Dossier) -> Agency:
@@ -269,8 +270,10 @@ def _open_step(
     handed_over_by: Account | None = None,
     due: dt.datetime | None = None,
     note: str = "",
+    position: int | None = None,
 ) -> DossierStep:
-    position = (dossier.steps.order_by("-position").values_list("position", flat=True).first() or 0) + 1  # type: ignore[attr-defined]
+    if position is None:
+        position = (dossier.steps.order_by("-position").values_list("position", flat=True).first() or 0) + 1  # type: ignore[attr-defined]
     if due is None:
         due = engine.add_working_time(at, agency=agency.pk, **planned.as_amount()) if planned is not None else dossier.due_at
     step = DossierStep.objects.create(
@@ -501,8 +504,8 @@ def receive_dossier(
             name=first.name if first else _("Reception"),
             handler=officer if channel == Channel.COUNTER else None,
             due=dossier.transfer_due_at,
+            position=1,
         )
-        dossier.save(update_fields=["current_agency"])
         _event(dossier, action="receive", actor=officer, at=at, from_status="", step=step)
         _audit(dossier, "received", officer, procedure=procedure.code, competent=competent.code, due_at=dossier.due_at.isoformat())
         _notify(

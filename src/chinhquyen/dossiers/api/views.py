@@ -29,7 +29,7 @@ from chinhquyen.dossiers.api.serializers import (
     RatingInSerializer,
     StatisticsRowSerializer,
 )
-from chinhquyen.dossiers.models import Dossier, DossierStatus
+from chinhquyen.dossiers.models import Dossier, DossierEvent, DossierStatus
 from chinhquyen.dossiers.throttling import PublicTrackingThrottle
 from chinhquyen.organizations.models import Agency
 
@@ -212,9 +212,10 @@ class PublicDossierView(APIView):
         dossier = selectors.public_dossier(code=code, id_number=request.query_params.get("id_number", ""))
         if dossier is None:
             raise NotFound("not_found", _("No dossier matches this code and ID number."))
+        # values(): one query, no model instances (a deferred `.only()` would load each event's dossier_id again).
         history = [
-            {"at": e.at, "status": e.to_status, "national_status": e.national_status}
-            for e in dossier.events.order_by("at", "pk").only("at", "to_status", "national_status")  # type: ignore[attr-defined]
+            {"at": e["at"], "status": e["to_status"], "national_status": e["national_status"]}
+            for e in DossierEvent.objects.filter(dossier_id=dossier.pk).order_by("at", "pk").values("at", "to_status", "national_status")
         ]
         body = {
             "code": dossier.code,

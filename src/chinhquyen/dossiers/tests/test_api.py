@@ -115,6 +115,14 @@ def test_public_tracking_needs_no_login_and_answers_404_alike(client, one_stop, 
     assert wrong_id.json() == unknown.json()
 
 
+def test_public_tracking_reads_two_rows_sets(client, one_stop, fake_clock, django_assert_num_queries):
+    cache.clear()
+    dossier = receive(one_stop)
+    with django_assert_num_queries(2):  # the dossier (with its procedure and agencies), its events
+        assert client.get(f"/api/v1/public/dossiers/{dossier.code}/", {"id_number": "017090001234"}).status_code == 200
+    cache.clear()
+
+
 def test_public_tracking_is_rate_limited(client, one_stop, fake_clock, settings):
     cache.clear()
     settings.DOSSIER_TRACKING_RATE = "3/min"
