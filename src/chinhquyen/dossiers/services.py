@@ -393,7 +393,7 @@ def _check_components(version: ProcedureVersion, components: list[ComponentData]
 
 def receive_dossier(
     *,
-    officer: Account,
+    officer: Account | None,
     procedure_code: str,
     applicant: ApplicantData,
     components: list[ComponentData],
@@ -414,6 +414,8 @@ def receive_dossier(
     `dossier.choose_competent_agency`, `dossier.no_competent_agency`, `permission_denied`.
     """
     if channel == Channel.COUNTER:
+        if officer is None:
+            raise DomainError("permission_denied", _("A dossier received at a counter needs the counter officer."))
         require_counter_officer_of(officer, receiving_agency)
     procedure = procedure_by_code((procedure_code or "").strip())
     if procedure is None:
@@ -543,7 +545,7 @@ def receive_online_dossier(
     `dossier.not_online` when the procedure has no online service.
     """
     return receive_dossier(
-        officer=officer,  # type: ignore[arg-type]
+        officer=officer,
         procedure_code=procedure_code,
         applicant=applicant,
         components=components,

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 
 from chinhquyen.core.errors import DomainError
 from chinhquyen.core.models import AuditEvent
@@ -301,3 +303,6 @@ def test_the_online_hook_receives_on_the_online_channel(one_stop, fake_clock):
     )
     assert result.dossier.channel == "online" and result.dossier.code.endswith("-0001")
     assert result.dossier.steps.get().handler is None
+    fake_clock.set(at(2026, 2, 23, 10))
+    call_command("dossiers_remind", stdout=StringIO())
+    assert Dossier.objects.get(pk=result.dossier.pk).apology_prompted_at == at(2026, 2, 23, 10)
