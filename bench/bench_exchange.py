@@ -143,7 +143,7 @@ def run_size(label: str, size: int, count: int, warmup: int = 5) -> dict[str, fl
     queued_at: dict[str, float] = {}
     batch = 10 if size < 1024 * 1024 else 2
     total = warmup + count
-    services._signing_key.cache_clear()
+    original_key = services._signing_key
     with override_settings(
         ALLOWED_HOSTS=["testserver"],
         EXCHANGE_MAX_PACKAGE_BYTES=64 * 1024 * 1024,
@@ -151,26 +151,29 @@ def run_size(label: str, size: int, count: int, warmup: int = 5) -> dict[str, fl
         DATA_UPLOAD_MAX_MEMORY_SIZE=80 * 1024 * 1024,
     ):
         services._signing_key = lambda: key  # type: ignore[assignment] # the bench signs with a throw-away key
-        started: float | None = None
-        for first in range(0, total, batch):
-            if started is None and first >= warmup:
-                started = time.perf_counter()
-            for number in range(first, min(first + batch, total)):
-                payload = os.urandom(size)
-                package = sample_package(
-                    sender=sender,
-                    recipients=[receiver],
-                    number=str(number + 1),
-                    notation=f"BENCH-{label.upper()}",
-                    attachments=(edxml.Attachment("cid:1", "tai-lieu.pdf", payload),),
-                )
-                queued_at[package.effective_document_id] = time.perf_counter()
-                with transaction.atomic():
-                    services.queue_package(package=package)
-            while delivery.deliver_due(outgoing, limit=batch):
-                pass
-            while delivery.fetch_inbound(tb, limit=batch):
-                pass
+        try:
+            started: float | None = None
+            for first in range(0, total, batch):
+                if started is None and first >= warmup:
+                    started = time.perf_counter()
+                for number in range(first, min(first + batch, total)):
+                    payload = os.urandom(size)
+                    package = sample_package(
+                        sender=sender,
+                        recipients=[receiver],
+                        number=str(number + 1),
+                        notation=f"BENCH-{label.upper()}",
+                        attachments=(edxml.Attachment("cid:1", "tai-lieu.pdf", payload),),
+                    )
+                    queued_at[package.effective_document_id] = time.perf_counter()
+                    with transaction.atomic():
+                        services.queue_package(package=package)
+                while delivery.deliver_due(outgoing, limit=batch):
+                    pass
+                while delivery.fetch_inbound(tb, limit=batch):
+                    pass
+        finally:
+            services._signing_key = original_key  # type: ignore[method-assign]
         elapsed = time.perf_counter() - (started or time.perf_counter())
     registry.unregister_handlers()
     first_measured = warmup + (-warmup) % batch  # the first batch that starts after the warm-up
