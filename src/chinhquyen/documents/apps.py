@@ -18,3 +18,9 @@ class DocumentsConfig(AppConfig):
         register(NavItem(label=_("New draft"), url_name="documents:new_draft", roles=office, order=23))
         register(NavItem(label=_("Registers"), url_name="documents:registers", roles={"clerk", "leader"}, order=24))
         hooks.load_from_settings()
+        from chinhquyen.documents import integrations
+
+        integrations.install()
+        from chinhquyen.documents import search
+
+        search.connect()
