@@ -139,7 +139,9 @@ def unregister_outgoing_transport(name: str) -> None:
 
 
 def outgoing_transports() -> list[OutgoingTransport]:
-    return list(_transports.values())
+    """The transports, the most recently registered first (a deployment's or a test's own transport
+    is asked before the exchange one installed at start-up)."""
+    return list(reversed(_transports.values()))
 
 
 def load_from_settings() -> None:

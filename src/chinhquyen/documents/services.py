@@ -1477,7 +1477,7 @@ def record_recipient_status(*, recipient_id: int, status_code: str, description:
             None,
             at,
             f"{recipient.name}: {status_code} {description}"[:500],
-            data={"status": status_code},
+            data={"status": status_code, "recipient": recipient.pk},
         )
         _audit("outgoing.recipient_status", recipient.document, None, {"recipient": recipient.pk, "status": status_code})
 

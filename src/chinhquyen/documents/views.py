@@ -29,6 +29,7 @@ from chinhquyen.documents.forms import (
     TextForm,
     VersionForm,
 )
+from chinhquyen.documents.integrations.pages import integration_context, signing_secret
 from chinhquyen.documents.models import (
     IncomingDocument,
     IncomingStatus,
@@ -247,6 +248,7 @@ def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "default_days": services.rules_of(document.agency_id).default_handling_days if "instruct" in actions else None,
             "now": timezone.now(),
             "instruct_form": InstructForm(),
+            **integration_context(document, request.user),
         },
     )
 
@@ -451,6 +453,7 @@ def outgoing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": selectors.timeline(document),
             "issue_deadline": services.issue_deadline(document),
             "deliveries": list(document.deliveries.select_related("agency")),
+            **integration_context(document, request.user),
         },
     )
 
@@ -475,9 +478,11 @@ def outgoing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "review":
             services.review_draft(actor=actor, document=document, accept=request.POST.get("accept") == "1", comment=text)
         elif action == "approve":
-            services.approve_document(actor=actor, document=document, accept=request.POST.get("accept") == "1", comment=text)
+            with signing_secret(request.POST.get("signing_secret", "")):  # the key's password or PIN: used once, never stored
+                services.approve_document(actor=actor, document=document, accept=request.POST.get("accept") == "1", comment=text)
         elif action == "issue":
-            services.issue_document(actor=actor, document=document)
+            with signing_secret(request.POST.get("signing_secret", "")):
+                services.issue_document(actor=actor, document=document)
         elif action == "recall":
             services.recall_document(actor=actor, document=document, reason=request.POST.get("reason", ""))
         elif action == "comment":
