@@ -1,0 +1,869 @@
+"""The indicators: one small class per figure, each with its definition next to it.
+
+Every indicator answers `compute(agency_ids, period)` with a `Value` (numerator, denominator,
+ratio, and the query of the records behind the figure) and `by_agency(agency_ids, period)`
+with one `Value` per agency — both from one aggregate query (`GROUP BY`) on indexed columns,
+never a loop over the rows in Python. The one-stop figures reuse `dossiers.selectors.
+dossier_statistics` (its counters, including the Decision 766 raw counters) instead of counting
+again.
+
+`agency_ids=None` means every agency. Agencies closed in the 2025 reorganisation keep their
+own figures (their records point at them); `rollup.successors` merges them on request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from chinhquyen.documents.models import (
+    Attachment,
+    AttachmentKind,
+    IncomingDocument,
+    IncomingStatus,
+    OutgoingDocument,
+    OutgoingStatus,
+    Source,
+)
+from chinhquyen.dossiers import selectors as dossier_selectors
+from chinhquyen.dossiers.models import Dossier, DossierStatus, Timeliness
+from chinhquyen.exchange.models import Inbox, MessageKind, Outbox
+from chinhquyen.organizations.models import Agency
+from chinhquyen.procedures.models import Channel, OnlineMode, ProcedureInstance
+from chinhquyen.workdays import engine
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+#: The labels `documents.services._store_signed` puts on the signed versions of an outgoing document.
+PERSONAL_SIGNATURE = "personal signature"
+ORGANIZATION_SIGNATURE = "organisation signature"
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole days, `start` to `end` inclusive, in Vietnam's time."""
+
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+        return cls(dt.date(year, month, 1), nxt - dt.timedelta(days=1))
+
+    @property
+    def since(self) -> dt.datetime:
+        return dt.datetime.combine(self.start, dt.time(0), tzinfo=VIETNAM)
+
+    @property
+    def until(self) -> dt.datetime:
+        """The first instant after the period."""
+        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(0), tzinfo=VIETNAM)
+
+    def months(self) -> list[Period]:
+        out, day = [], self.start.replace(day=1)
+        while day <= self.end:
+            out.append(Period.month(day.year, day.month))
+            day = out[-1].end + dt.timedelta(days=1)
+        return out
+
+    def label(self) -> str:
+        if self.start.day == 1 and self.start.month == 1 and self.end == dt.date(self.start.year, 12, 31):
+            return str(self.start.year)
+        return f"{self.start:%d/%m/%Y}–{self.end:%d/%m/%Y}"
+
+
+@dataclass
+class Value:
+    """One figure. `ratio` is a percentage (0–100) or None when the denominator is 0."""
+
+    numerator: float | int | None
+    denominator: int | None = None
+    ratio: float | None = None
+    records_query: QuerySet[Any] | None = field(default=None, repr=False, compare=False)
+    #: For the Decision 766 groups: points estimated from the portal's published curves.
+    points: float | None = None
+    max_points: float | None = None
+    counters: dict[str, Any] = field(default_factory=dict)
+    note: str = ""
+
+    @classmethod
+    def of(cls, numerator: int, denominator: int, records: QuerySet[Any] | None = None) -> Value:
+        ratio = round(100 * numerator / denominator, 1) if denominator else None
+        return cls(numerator, denominator, ratio, records)
+
+
+class Indicator:
+    """The contract: a code (stable: it is in the open data), a title, a definition saying the
+    numerator, the denominator and which records count, and the legal reference."""
+
+    code: ClassVar[str]
+    title: ClassVar[str | Promise]
+    definition: ClassVar[str | Promise]
+    numerator_label: ClassVar[str | Promise] = ""
+    denominator_label: ClassVar[str | Promise] = ""
+    legal_reference: ClassVar[str] = ""
+    group: ClassVar[str] = ""
+    unit: ClassVar[str] = "%"  # "%", "count", "points", "rating"
+    #: Figures the province publishes on its public page and in the open data.
+    published: ClassVar[bool] = True
+    #: An estimate (the national portal's own score is the official one).
+    estimate: ClassVar[bool] = False
+
+    def compute(self, agency_ids: Iterable[int] | None, period: Period) -> Value:
+        values = self.by_agency(agency_ids, period)
+        return self.total(list(values.values()), agency_ids, period)
+
+    def by_agency(self, agency_ids: Iterable[int] | None, period: Period) -> dict[int, Value]:
+        raise NotImplementedError
+
+    def total(self, values: list[Value], agency_ids: Iterable[int] | None, period: Period) -> Value:
+        numerator = sum(int(v.numerator or 0) for v in values)
+        denominator = sum(v.denominator or 0 for v in values)
+        return Value.of(numerator, denominator, self.records(agency_ids, period))
+
+    def records(self, agency_ids: Iterable[int] | None, period: Period, part: str = "numerator") -> QuerySet[Any] | None:
+        return None
+
+
+def _ids(agency_ids: Iterable[int] | None) -> list[int] | None:
+    return None if agency_ids is None else list(agency_ids)
+
+
+class RatioIndicator(Indicator):
+    """numerator ⊂ denominator, both `Count`s over one model, grouped by `agency_field`."""
+
+    model: ClassVar[Any]
+    agency_field: ClassVar[str] = "agency_id"
+    period_field: ClassVar[str]
+
+    def base(self, agency_ids: list[int] | None, period: Period) -> QuerySet[Any]:
+        queryset = self.model.objects.filter(
+            **{f"{self.period_field}__gte": period.since, f"{self.period_field}__lt": period.until}
+        ).filter(self.scope())
+        if agency_ids is not None:
+            queryset = queryset.filter(**{f"{self.agency_field}__in": agency_ids})
+        return queryset  # type: ignore[no-any-return]
+
+    def scope(self) -> Q:
+        """Which records form the denominator."""
+        return Q()
+
+    def hit(self) -> Q:
+        """Which of them count in the numerator."""
+        raise NotImplementedError
+
+    def annotate(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset
+
+    def by_agency(self, agency_ids: Iterable[int] | None, period: Period) -> dict[int, Value]:
+        rows = (
+            self.annotate(self.base(_ids(agency_ids), period))
+            .values(self.agency_field)
+            .annotate(n=Count("pk", filter=self.hit()), d=Count("pk"))
+            .order_by(self.agency_field)
+        )
+        return {row[self.agency_field]: Value.of(row["n"], row["d"]) for row in rows}
+
+    def records(self, agency_ids: Iterable[int] | None, period: Period, part: str = "numerator") -> QuerySet[Any]:
+        queryset = self.annotate(self.base(_ids(agency_ids), period))
+        if part == "numerator":
+            return queryset.filter(self.hit())
+        if part == "rest":
+            return queryset.exclude(self.hit())
+        return queryset
+
+
+# --- Electronic office (Decree 30/2020) ------------------------------------------------------------
+class OutgoingElectronic(RatioIndicator):
+    code = "VB_DI_DIEN_TU"
+    group = "documents"
+    title = _("Outgoing documents issued electronically")
+    definition = _(
+        "Documents issued in the period that carry the agency's digital (organisation) signature, "
+        "out of all documents issued in the period (recalled ones included: they were issued). "
+        "The others were issued on paper only."
+    )
+    numerator_label = _("issued with the organisation's digital signature")
+    denominator_label = _("documents issued")
+    legal_reference = "Nghị định 30/2020/NĐ-CP, Điều 8 và Phụ lục I; Quyết định 28/2018/QĐ-TTg"
+    model = OutgoingDocument
+    period_field = "issued_at"
+
+    def scope(self) -> Q:
+        return Q(status__in=[OutgoingStatus.ISSUED, OutgoingStatus.RECALLED])
+
+    def annotate(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        signed = Attachment.objects.filter(outgoing=OuterRef("pk"), kind=AttachmentKind.MAIN, comment=ORGANIZATION_SIGNATURE)
+        return queryset.annotate(organization_signed=Exists(signed))
+
+    def hit(self) -> Q:
+        return Q(organization_signed=True)
+
+
+class OutgoingBothSignatures(OutgoingElectronic):
+    code = "VB_DI_HAI_CHU_KY"
+    title = _("Outgoing documents with the personal and the organisation signature")
+    definition = _(
+        "Documents issued in the period whose file carries both the signer's personal digital "
+        "signature (at approval) and the organisation's (at issue), out of all documents issued."
+    )
+    numerator_label = _("issued with both digital signatures")
+    legal_reference = "Nghị định 30/2020/NĐ-CP, Phụ lục I mục II.8; Thông tư 01/2019/TT-BNV"
+
+    def annotate(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        mine = Attachment.objects.filter(outgoing=OuterRef("pk"), kind=AttachmentKind.MAIN)
+        return queryset.annotate(
+            personal_signed=Exists(mine.filter(comment=PERSONAL_SIGNATURE)),
+            organization_signed=Exists(mine.filter(comment=ORGANIZATION_SIGNATURE)),
+        )
+
+    def hit(self) -> Q:
+        return Q(personal_signed=True, organization_signed=True)
+
+
+class IncomingElectronic(RatioIndicator):
+    code = "VB_DEN_DIEN_TU"
+    group = "documents"
+    title = _("Incoming documents received electronically")
+    definition = _(
+        "Incoming documents received in the period through the exchange axis or from an agency of "
+        "this platform, out of all incoming documents received in the period (paper ones included; "
+        "documents recalled by their sender are left out)."
+    )
+    numerator_label = _("received electronically")
+    denominator_label = _("documents received")
+    legal_reference = "Nghị định 30/2020/NĐ-CP, Điều 22; Quyết định 28/2018/QĐ-TTg"
+    model = IncomingDocument
+    period_field = "received_at"
+
+    def scope(self) -> Q:
+        return ~Q(status=IncomingStatus.CANCELLED)
+
+    def hit(self) -> Q:
+        return Q(source__in=[Source.ELECTRONIC, Source.INTERNAL])
+
+
+class HandlingOnTime(RatioIndicator):
+    code = "VB_DEN_DUNG_HAN"
+    group = "documents"
+    title = _("Handling deadlines met")
+    definition = _(
+        "Incoming documents with a handling deadline that fell in the period: those completed by "
+        "their deadline, out of all of them (completed late or still open past the deadline count "
+        "as missed)."
+    )
+    numerator_label = _("completed by the deadline")
+    denominator_label = _("documents whose deadline fell in the period")
+    legal_reference = "Nghị định 30/2020/NĐ-CP, Điều 24"
+    model = IncomingDocument
+    period_field = "due_at"
+
+    def scope(self) -> Q:
+        return ~Q(status=IncomingStatus.CANCELLED)
+
+    def hit(self) -> Q:
+        return Q(status=IncomingStatus.COMPLETED, completed_at__lte=F("due_at"))
+
+
+class _WorkingDayIndicator(Indicator):
+    """Decree 30, art. 22 and 24: registered, then presented, on the day of arrival or at the latest
+    the next working day. Counted by one `GROUP BY (agency, day from, day to)` — the pairs of days
+    are few — and the working calendar (`workdays.engine`) applied to each pair."""
+
+    group = "documents"
+    start_field: ClassVar[str]
+    end_field: ClassVar[str]
+
+    def base(self, agency_ids: list[int] | None, period: Period) -> QuerySet[IncomingDocument]:
+        queryset = IncomingDocument.objects.filter(
+            received_at__gte=period.since, received_at__lt=period.until, **{f"{self.end_field}__isnull": False}
+        )
+        if agency_ids is not None:
+            queryset = queryset.filter(agency_id__in=agency_ids)
+        return queryset
+
+    def by_agency(self, agency_ids: Iterable[int] | None, period: Period) -> dict[int, Value]:
+        rows = (
+            self.base(_ids(agency_ids), period)
+            .annotate(day_from=TruncDate(self.start_field, tzinfo=VIETNAM), day_to=TruncDate(self.end_field, tzinfo=VIETNAM))
+            .values("agency_id", "day_from", "day_to")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        hits: dict[int, int] = defaultdict(int)
+        totals: dict[int, int] = defaultdict(int)
+        for row in rows:
+            totals[row["agency_id"]] += row["n"]
+            if row["day_to"] <= engine.next_working_day(row["day_from"], agency=row["agency_id"]):
+                hits[row["agency_id"]] += row["n"]
+        return {agency: Value.of(hits[agency], totals[agency]) for agency in sorted(totals)}
+
+    def records(self, agency_ids: Iterable[int] | None, period: Period, part: str = "numerator") -> QuerySet[Any]:
+        return self.base(_ids(agency_ids), period)
+
+
+class RegisteredInTime(_WorkingDayIndicator):
+    code = "VB_DEN_VAO_SO_KIP_THOI"
+    title = _("Incoming documents registered on time")
+    definition = _(
+        "Incoming documents received in the period and registered: those registered on the day they "
+        "arrived or the next working day, out of all registered."
+    )
+    numerator_label = _("registered the same or the next working day")
+    denominator_label = _("documents received and registered")
+    legal_reference = "Nghị định 30/2020/NĐ-CP, Điều 22 và Điều 24 khoản 1"
+    start_field = "received_at"
+    end_field = "arrival_at"
+
+
+class PresentedInTime(_WorkingDayIndicator):
+    code = "VB_DEN_TRINH_KIP_THOI"
+    title = _("Incoming documents presented on time")
+    definition = _(
+        "Incoming documents received in the period and presented to a leader: those presented on the "
+        "day they arrived or the next working day, out of all presented."
+    )
+    numerator_label = _("presented the same or the next working day")
+    denominator_label = _("documents received and presented")
+    legal_reference = "Nghị định 30/2020/NĐ-CP, Điều 24 khoản 1"
+    start_field = "received_at"
+    end_field = "presented_at"
+
+
+# --- Exchange through the axis ---------------------------------------------------------------------
+def _codes(agency_ids: list[int] | None) -> dict[str, int]:
+    queryset = Agency.objects.all() if agency_ids is None else Agency.objects.filter(pk__in=agency_ids)
+    # A code may be reused after a closure: the current agency keeps it (valid_to is None last).
+    return {code: pk for pk, code in queryset.order_by(F("valid_to").asc(nulls_last=True)).values_list("pk", "code")}
+
+
+class _ExchangeCount(Indicator):
+    group = "exchange"
+    unit = "count"
+    model: ClassVar[Any]
+    code_field: ClassVar[str]
+    time_field: ClassVar[str]
+
+    def base(self, agency_ids: list[int] | None, period: Period) -> QuerySet[Any]:
+        queryset = self.model.objects.filter(
+            kind=MessageKind.PACKAGE, **{f"{self.time_field}__gte": period.since, f"{self.time_field}__lt": period.until}
+        ).filter(self.scope())
+        if agency_ids is not None:
+            queryset = queryset.filter(**{f"{self.code_field}__in": list(_codes(agency_ids))})
+        return queryset  # type: ignore[no-any-return]
+
+    def scope(self) -> Q:
+        return Q()
+
+    def by_agency(self, agency_ids: Iterable[int] | None, period: Period) -> dict[int, Value]:
+        ids = _ids(agency_ids)
+        codes = _codes(ids)
+        rows = self.base(ids, period).values(self.code_field).annotate(n=Count("pk")).order_by()
+        out: dict[int, Value] = {}
+        for row in rows:
+            agency = codes.get(row[self.code_field])
+            if agency is not None:
+                previous = int(out[agency].numerator or 0) if agency in out else 0
+                out[agency] = Value(previous + row["n"])
+        return out
+
+    def total(self, values: list[Value], agency_ids: Iterable[int] | None, period: Period) -> Value:
+        return Value(sum(int(v.numerator or 0) for v in values), records_query=self.records(agency_ids, period))
+
+    def records(self, agency_ids: Iterable[int] | None, period: Period, part: str = "numerator") -> QuerySet[Any]:
+        return self.base(_ids(agency_ids), period)
+
+
+class ExchangeSent(_ExchangeCount):
+    code = "TRUC_GUI"
+    title = _("Documents sent through the exchange axis")
+    definition = _(
+        "Document packages (edXML) the agency sent to the national or provincial axis in the period and "
+        "the axis accepted (status messages and packages still waiting or refused are left out)."
+    )
+    numerator_label = _("packages sent")
+    legal_reference = "QCVN 102:2016/BTTTT; Nghị định 30/2020/NĐ-CP, Điều 16"
+    model = Outbox
+    code_field = "sender_code"
+    time_field = "sent_at"
+
+    def scope(self) -> Q:
+        return Q(state="sent")
+
+
+class ExchangeReceived(_ExchangeCount):
+    code = "TRUC_NHAN"
+    title = _("Documents received through the exchange axis")
+    definition = _(
+        "Document packages (edXML) that arrived for the agency from the axis in the period and could be "
+        "read (refused, unreadable packages are left out)."
+    )
+    numerator_label = _("packages received")
+    legal_reference = "QCVN 102:2016/BTTTT; Nghị định 30/2020/NĐ-CP, Điều 22"
+    model = Inbox
+    code_field = "recipient_code"
+    time_field = "received_at"
+
+    def scope(self) -> Q:
+        return ~Q(state="invalid")
+
+
+# --- One-stop shop: reuses dossiers.selectors.dossier_statistics -----------------------------------
+def dossier_counters(agency_ids: Iterable[int] | None, period: Period) -> dict[int, dict[str, Any]]:
+    """`dossier_statistics` by competent agency, keyed by agency id (its rows carry the code)."""
+    ids = _ids(agency_ids)
+    codes = _codes(ids)
+    if ids == []:
+        return {}
+    rows = dossier_selectors.dossier_statistics(agency_ids=ids, group_by="agency", date_from=period.start, date_to=period.end)
+    return {codes[row["key"]]: row for row in rows if row["key"] in codes}
+
+
+SUMMED = (
+    "received resolved resolved_early resolved_on_time resolved_late index_late in_progress_on_time in_progress_overdue "
+    "paused refused withdrawn online postal digitized electronic_result paid_online with_payment rated not_satisfied"
+).split()
+
+
+def sum_counters(rows: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Adds the counters of several agencies; the average rating is weighted by the ratings."""
+    total: dict[str, Any] = dict.fromkeys(SUMMED, 0)
+    points = 0.0
+    for row in rows:
+        for key in SUMMED:
+            total[key] += row.get(key) or 0
+        points += (row.get("average_rating") or 0) * (row.get("rated") or 0)
+    total["average_rating"] = round(points / total["rated"], 2) if total["rated"] else None
+    return total
+
+
+class _DossierIndicator(Indicator):
+    group = "dossiers"
+    numerator_key: ClassVar[str | tuple[str, ...]]
+    denominator_key: ClassVar[str] = "received"
+
+    def value(self, row: dict[str, Any]) -> Value:
+        keys = (self.numerator_key,) if isinstance(self.numerator_key, str) else self.numerator_key
+        numerator = sum(row.get(k) or 0 for k in keys)
+        return Value.of(numerator, row.get(self.denominator_key) or 0)
+
+    def by_agency(self, agency_ids: Iterable[int] | None, period: Period) -> dict[int, Value]:
+        return {agency: self.value(row) for agency, row in dossier_counters(agency_ids, period).items()}
+
+    def compute(self, agency_ids: Iterable[int] | None, period: Period) -> Value:
+        value = self.value(sum_counters(dossier_counters(agency_ids, period).values()))
+        value.records_query = self.records(agency_ids, period)
+        return value
+
+    def base(self, agency_ids: Iterable[int] | None, period: Period) -> QuerySet[Dossier]:
+        queryset = Dossier.objects.filter(received_at__gte=period.since, received_at__lt=period.until)
+        if agency_ids is not None:
+            queryset = queryset.filter(competent_agency_id__in=list(agency_ids))
+        return queryset
+
+    def hit(self) -> Q:
+        return Q()
+
+    def records(self, agency_ids: Iterable[int] | None, period: Period, part: str = "numerator") -> QuerySet[Any]:
+        queryset = self.base(agency_ids, period)
+        return queryset.filter(self.hit()) if part == "numerator" else queryset
+
+
+FINISHED = Q(status__in=[DossierStatus.RESULT_READY, DossierStatus.RETURNED])
+
+
+class DossiersReceived(_DossierIndicator):
+    code = "HS_TIEP_NHAN"
+    unit = "count"
+    title = _("Dossiers received")
+    definition = _("Dossiers received in the period by the agencies competent to resolve them (every channel).")
+    numerator_label = _("dossiers received")
+    legal_reference = "Nghị định 61/2018/NĐ-CP (sửa đổi bởi Nghị định 107/2021/NĐ-CP); Nghị định 118/2025/NĐ-CP"
+    numerator_key = "received"
+
+    def value(self, row: dict[str, Any]) -> Value:
+        return Value(row.get("received") or 0)
+
+
+class DossiersOnTime(_DossierIndicator):
+    code = "HS_DUNG_HAN"
+    title = _("Dossiers resolved early or on time")
+    definition = _(
+        "Dossiers received in the period and resolved (result ready or returned): those resolved before "
+        "or on their appointment, out of all resolved. Early, on time and late are shown apart."
+    )
+    numerator_label = _("resolved early or on time")
+    denominator_label = _("dossiers resolved")
+    legal_reference = "Nghị định 61/2018/NĐ-CP, Điều 19; Quyết định 766/QĐ-TTg, chỉ số 2.1"
+    numerator_key = ("resolved_early", "resolved_on_time")
+    denominator_key = "resolved"
+
+    def value(self, row: dict[str, Any]) -> Value:
+        value = super().value(row)
+        value.counters = {k: row.get(k) or 0 for k in ("resolved_early", "resolved_on_time", "resolved_late")}
+        return value
+
+    def hit(self) -> Q:
+        return FINISHED & Q(timeliness__in=[Timeliness.EARLY, Timeliness.ON_TIME])
+
+
+class DossiersOnline(_DossierIndicator):
+    code = "HS_TRUC_TUYEN"
+    title = _("Dossiers submitted online")
+    definition = _("Dossiers received in the period that were submitted online, out of all dossiers received.")
+    numerator_label = _("submitted online")
+    denominator_label = _("dossiers received")
+    legal_reference = "Nghị định 42/2022/NĐ-CP; Quyết định 766/QĐ-TTg, chỉ số 3.3"
+    numerator_key = "online"
+
+    def hit(self) -> Q:
+        return Q(channel=Channel.ONLINE)
+
+
+class DossiersDigitized(_DossierIndicator):
+    code = "HS_SO_HOA"
+    title = _("Dossiers with digitised components")
+    definition = _("Dossiers received in the period whose components were digitised, out of all dossiers received.")
+    numerator_label = _("with digitised components")
+    denominator_label = _("dossiers received")
+    legal_reference = "Nghị định 45/2020/NĐ-CP; Quyết định 766/QĐ-TTg, chỉ số 4.2"
+    numerator_key = "digitized"
+
+    def hit(self) -> Q:
+        return Q(digitized=True)
+
+
+class DossiersRating(_DossierIndicator):
+    code = "HS_DANH_GIA"
+    unit = "rating"
+    title = _("Average satisfaction rating")
+    definition = _(
+        "The average of the points of the ratings given to dossiers received in the period "
+        "(Circular 03/2025 scale), with the number of dossiers rated."
+    )
+    numerator_label = _("average points")
+    denominator_label = _("dossiers rated")
+    legal_reference = "Thông tư 03/2025/TT-VPCP; Quyết định 766/QĐ-TTg, nhóm Mức độ hài lòng"
+    numerator_key = "rated"
+    denominator_key = "rated"
+
+    def value(self, row: dict[str, Any]) -> Value:
+        return Value(row.get("average_rating"), row.get("rated") or 0, None)
+
+    def hit(self) -> Q:
+        return Q(rating__isnull=False)
+
+
+class ProceduresOnline(Indicator):
+    code = "TTHC_TRUC_TUYEN"
+    group = "dossiers"
+    title = _("Procedures offered online")
+    definition = _(
+        "Procedures the agency carries out (active instances) whose version in force today is offered as a "
+        "full or partial online service, out of all of them. A snapshot: the period does not change it."
+    )
+    numerator_label = _("offered online (full + partial)")
+    denominator_label = _("procedures carried out")
+    legal_reference = "Nghị định 42/2022/NĐ-CP, Điều 11; Quyết định 766/QĐ-TTg, chỉ số 3.1"
+
+    def base(self, agency_ids: Iterable[int] | None) -> QuerySet[ProcedureInstance]:
+        queryset = ProcedureInstance.objects.filter(active=True)
+        if agency_ids is not None:
+            queryset = queryset.filter(agency_id__in=list(agency_ids))
+        return queryset
+
+    def by_agency(self, agency_ids: Iterable[int] | None, period: Period) -> dict[int, Value]:
+        current = Q(procedure__versions__valid_to__isnull=True)
+        rows = (
+            self.base(agency_ids)
+            .values("agency_id")
+            .annotate(
+                full=Count("pk", filter=current & Q(procedure__versions__online_mode=OnlineMode.FULL), distinct=True),
+                partial=Count("pk", filter=current & Q(procedure__versions__online_mode=OnlineMode.PARTIAL), distinct=True),
+                d=Count("pk", distinct=True),
+            )
+            .order_by("agency_id")
+        )
+        out = {}
+        for row in rows:
+            value = Value.of(row["full"] + row["partial"], row["d"])
+            value.counters = {"full": row["full"], "partial": row["partial"]}
+            out[row["agency_id"]] = value
+        return out
+
+    def total(self, values: list[Value], agency_ids: Iterable[int] | None, period: Period) -> Value:
+        value = super().total(values, agency_ids, period)
+        value.counters = {k: sum(v.counters.get(k, 0) for v in values) for k in ("full", "partial")}
+        return value
+
+    def records(self, agency_ids: Iterable[int] | None, period: Period, part: str = "numerator") -> QuerySet[Any]:
+        queryset = self.base(agency_ids)
+        if part == "numerator":
+            queryset = queryset.filter(
+                procedure__versions__valid_to__isnull=True,
+                procedure__versions__online_mode__in=[OnlineMode.FULL, OnlineMode.PARTIAL],
+            )
+        return queryset.distinct()
+
+
+# --- Decision 766: the portal's six groups, estimated from our counters ----------------------------
+def _curve(points: float, rate: float | None, saturation: float = 1.0) -> float | None:
+    """The portal's curves (STANDARDS §13.1.3): min(max, max × rate ÷ saturation)."""
+    if rate is None:
+        return None
+    return round(min(points, points * rate / saturation), 2)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One scored indicator of a 766 group: its points and how we estimate it (or why we cannot)."""
+
+    code: str
+    max_points: float
+    label: str
+    numerator: str = ""
+    denominator: str = ""
+    saturation: float = 1.0
+    #: Why it is not estimated (the platform does not hold the data, or the formula is unknown).
+    unknown: str = ""
+
+
+class Group766(Indicator):
+    """A group of Decision 766 as the national portal shows it. **An estimate**: the portal scores
+    from the data synchronised to it, with curves reverse-engineered by others (STANDARDS §13.1.3);
+    only the portal's score is official. Metrics whose data the platform does not hold, or whose
+    formula is unknown, score nothing here and say why; the group's estimate then covers only the
+    metrics we can estimate and says so."""
+
+    group = "766"
+    unit = "points"
+    estimate = True
+    legal_reference = "Quyết định 766/QĐ-TTg ngày 23/06/2022; công thức và thang điểm của Cổng DVCQG (ước tính)"
+    max_points: ClassVar[float]
+    metrics: ClassVar[tuple[Metric, ...]]
+
+    def by_agency(self, agency_ids: Iterable[int] | None, period: Period) -> dict[int, Value]:
+        return {agency: self.score(row) for agency, row in dossier_counters(agency_ids, period).items()}
+
+    def compute(self, agency_ids: Iterable[int] | None, period: Period) -> Value:
+        return self.score(sum_counters(dossier_counters(agency_ids, period).values()))
+
+    def derived(self, row: dict[str, Any]) -> dict[str, Any]:
+        return dict(row)
+
+    def score(self, row: dict[str, Any]) -> Value:
+        counters = self.derived(row)
+        points = 0.0
+        covered = 0.0
+        lines = []
+        for metric in self.metrics:
+            rate = None
+            if not metric.unknown:
+                denominator = counters.get(metric.denominator) or 0
+                rate = counters.get(metric.numerator, 0) / denominator if denominator else None
+            got = _curve(metric.max_points, rate, metric.saturation)
+            if got is not None:
+                points += got
+                covered += metric.max_points
+            lines.append(
+                {
+                    "code": metric.code,
+                    "label": metric.label,
+                    "max_points": metric.max_points,
+                    "numerator": counters.get(metric.numerator) if metric.numerator else None,
+                    "denominator": counters.get(metric.denominator) if metric.denominator else None,
+                    "rate": round(100 * rate, 1) if rate is not None else None,
+                    "points": got,
+                    "unknown": metric.unknown,
+                }
+            )
+        value = Value(
+            round(points, 2) if covered else None,
+            None,
+            None,
+            points=round(points, 2) if covered else None,
+            max_points=covered,
+            counters={"metrics": lines, **{k: counters.get(k) for k in SUMMED}},
+        )
+        if covered < self.max_points:
+            value.note = str(_("Estimated over %(covered)s of %(max)s points; the rest cannot be estimated from this platform's data.")) % {
+                "covered": f"{covered:g}",
+                "max": f"{self.max_points:g}",
+            }
+        return value
+
+    def records(self, agency_ids: Iterable[int] | None, period: Period, part: str = "numerator") -> QuerySet[Any]:
+        queryset = Dossier.objects.filter(received_at__gte=period.since, received_at__lt=period.until)
+        if agency_ids is not None:
+            queryset = queryset.filter(competent_agency_id__in=list(agency_ids))
+        return queryset
+
+
+NOT_HELD = _("The platform does not hold this data (it is on the national portal).")
+NO_PAKN = _("Citizen feedback (PAKN) is not handled on this platform.")
+
+
+class CKMB(Group766):
+    code = "766_CKMB"
+    title = _("Decision 766 — publicity and transparency (CKMB), estimate")
+    definition = _(
+        "18 points: procedures published on time (6), updated and publicised on time (4), published with all "
+        "their parts (2), dossiers synchronised to the national portal (6). Curve: linear, max × rate. The "
+        "platform cannot count these: it shows the group's maximum and nothing estimated."
+    )
+    max_points = 18
+    metrics = (
+        Metric("PUBLISH_ON_TIME", 6, "TTHC công bố đúng hạn", unknown=NOT_HELD),
+        Metric("PUBLIC_UPDATE_ON_TIME", 4, "TTHC cập nhật, công khai đúng hạn", unknown=NOT_HELD),
+        Metric("PUBLIC_CONTENT_FULL", 2, "Công khai đầy đủ bộ phận tạo thành", unknown=NOT_HELD),
+        Metric("DOSSIER_SYNC", 6, "Tỷ lệ hồ sơ đồng bộ", unknown=NOT_HELD),
+    )
+
+
+class TDGQ(Group766):
+    code = "766_TDGQ"
+    title = _("Decision 766 — resolution progress (TDGQ), estimate")
+    definition = _(
+        "20 points × (dossiers resolved on time under the index's rules + dossiers still within their time) ÷ "
+        "dossiers received in the period (indicator 2.1; the index counts a dossier late after a second "
+        "supplement request and subtracts supplement time)."
+    )
+    max_points = 20
+    metrics = (Metric("TDGQ", 20, "Trước hạn, đúng hạn", "index_on_time", "received"),)
+
+    def derived(self, row: dict[str, Any]) -> dict[str, Any]:
+        out = dict(row)
+        out["index_on_time"] = (row.get("resolved") or 0) - (row.get("index_late") or 0) + (row.get("in_progress_on_time") or 0)
+        return out
+
+
+class DVCTT(Group766):
+    code = "766_DVCTT"
+    title = _("Decision 766 — online public services (DVCTT), counters only")
+    definition = _(
+        "12 points: full-online dossiers ÷ dossiers of procedures eligible for full online service. The "
+        "portal's scoring curve for this group is not known: the page shows the counters, no points."
+    )
+    max_points = 12
+    metrics = (Metric("DVCTT", 12, "Hồ sơ trực tuyến", "online", "received", unknown=_("The portal's formula is not known.")),)
+
+
+class TTTT(Group766):
+    code = "766_TTTT"
+    title = _("Decision 766 — online payment (TTTT), partly estimated")
+    definition = _(
+        "10 points = 6·A + min(2, 2.5·B) + 2.5·C, where A = dossiers paid online ÷ dossiers with a fee to pay, "
+        "B and C are counted by procedure on the portal. The platform estimates the 6·A part only."
+    )
+    max_points = 10
+    metrics = (
+        Metric("A", 6, "Hồ sơ thanh toán trực tuyến", "paid_online", "with_payment"),
+        Metric("B", 2, "TTHC có giao dịch thanh toán trực tuyến", unknown=NOT_HELD),
+        Metric("C", 2, "TTHC có phí đã tích hợp thanh toán", unknown=NOT_HELD),
+    )
+
+
+class MDHL(Group766):
+    code = "766_MDHL"
+    title = _("Decision 766 — satisfaction (MDHL), partly estimated")
+    definition = _(
+        "18 points: PAKN handled on time (6), satisfaction with PAKN handling (6), satisfaction with dossier "
+        "reception and resolution (6) = min(6, 6 × rate ÷ 90 %), rate = (resolved − late − not satisfied) ÷ "
+        "resolved. The platform estimates the last one only."
+    )
+    max_points = 18
+    metrics = (
+        Metric("PETITION_PROCESSING_ON_TIME", 6, "PAKN đúng hạn", unknown=NO_PAKN),
+        Metric("PETITION_HANDLING_SATISFACTION", 6, "Hài lòng xử lý PAKN", unknown=NO_PAKN),
+        Metric("DOSSIER_RECEIVING_SATISFACTION", 6, "Hài lòng tiếp nhận, giải quyết TTHC", "satisfied", "resolved", 0.9),
+    )
+
+    def derived(self, row: dict[str, Any]) -> dict[str, Any]:
+        out = dict(row)
+        out["satisfied"] = max(0, (row.get("resolved") or 0) - (row.get("resolved_late") or 0) - (row.get("not_satisfied") or 0))
+        return out
+
+
+class MDSH(Group766):
+    code = "766_MDSH"
+    title = _("Decision 766 — digitisation (MDSH), partly estimated")
+    definition = _(
+        "22 points: electronic result (6) = resolved with an electronic result ÷ resolved; digitised dossiers (4) "
+        "= dossiers with digitised components ÷ received; certified copies (2), reuse of digitised data (2), "
+        "personal data store (4) and population data (2 + 2) are counted on the portal. Curve: min(max, max × rate)."
+    )
+    max_points = 22
+    metrics = (
+        Metric("ORIGINAL_RESULT_AVAILABLE", 6, "Kết quả điện tử", "electronic_result", "resolved"),
+        Metric("SO_HOA_GIAY_TO_GIAI_QUYET", 4, "Số hóa hồ sơ", "digitized", "received"),
+        Metric("ELECTRONIC_CERTIFIED_COPY", 2, "Bản sao điện tử có chứng thực", unknown=NOT_HELD),
+        Metric("REUSED_DIGITIZED_DATA", 2, "Tái sử dụng dữ liệu số hóa", unknown=NOT_HELD),
+        Metric("SYNCED_WITH_DVCQG_PERSONAL_STORAGE", 4, "Kho dữ liệu cá nhân", unknown=NOT_HELD),
+        Metric("CITIZEN_DATA_CONNECTED_DOSSIER", 2, "Dữ liệu dân cư (hồ sơ)", unknown=NOT_HELD),
+        Metric("CITIZEN_DATA_CONNECTED_FORMALITY", 2, "Dữ liệu dân cư (thủ tục)", unknown=NOT_HELD),
+    )
+
+
+# --- registry ----------------------------------------------------------------------------------------
+REGISTRY: dict[str, Indicator] = {}
+
+
+def register(indicator: Indicator) -> Indicator:
+    if indicator.code in REGISTRY:
+        raise ValueError(f"indicator {indicator.code} registered twice")
+    REGISTRY[indicator.code] = indicator
+    return indicator
+
+
+for _cls in (
+    OutgoingElectronic,
+    OutgoingBothSignatures,
+    IncomingElectronic,
+    HandlingOnTime,
+    RegisteredInTime,
+    PresentedInTime,
+    ExchangeSent,
+    ExchangeReceived,
+    DossiersReceived,
+    DossiersOnTime,
+    DossiersOnline,
+    DossiersDigitized,
+    DossiersRating,
+    ProceduresOnline,
+    CKMB,
+    TDGQ,
+    DVCTT,
+    TTTT,
+    MDHL,
+    MDSH,
+):
+    register(_cls())
+
+
+GROUP_TITLES = {
+    "documents": _("Electronic office"),
+    "exchange": _("Document exchange"),
+    "dossiers": _("One-stop shop"),
+    "766": _("Decision 766 index (estimate)"),
+}
+
+
+def get(code: str) -> Indicator:
+    try:
+        return REGISTRY[code]
+    except KeyError:
+        raise LookupError(code) from None
