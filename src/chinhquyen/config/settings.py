@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "chinhquyen.signing",
     "chinhquyen.exchange",
     "chinhquyen.hub",
+    "chinhquyen.reports",
 ]
 
 MIDDLEWARE = [
