@@ -50,3 +50,16 @@ def items_for(*, roles: set[str], is_staff: bool, is_superuser: bool = False) ->
             continue
         visible.append(item)
     return sorted(visible, key=lambda i: (i.order, str(i.label)))
+
+
+_HEADER_SLOTS: list[str] = []
+
+
+def register_header_slot(template_name: str) -> None:
+    """Add a template rendered in the header of every page for signed-in users (e.g. the search box)."""
+    if template_name not in _HEADER_SLOTS:
+        _HEADER_SLOTS.append(template_name)
+
+
+def header_slots() -> list[str]:
+    return list(_HEADER_SLOTS)

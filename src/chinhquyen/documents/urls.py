@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chinhquyen.documents import views
+from chinhquyen.documents import intake_views, search_views, views
 
 app_name = "documents"
 
@@ -17,4 +17,10 @@ urlpatterns = [
     path("registers/", views.registers, name="registers"),
     path("registers/<int:pk>/<slug:kind>.<slug:fmt>", views.register_print, name="register_print"),
     path("notifications/", views.notifications, name="notifications"),
+    path("search/", search_views.search_page, name="search"),
+    path("search/box/", search_views.search_box, name="search_box"),
+    path("files/<int:pk>/retry-extraction/", search_views.retry_attachment_extraction, name="retry_extraction"),
+    path("intake/", intake_views.intake_upload, name="intake"),
+    path("intake/<int:pk>/", intake_views.intake_status, name="intake_status"),
+    path("intake/<int:pk>/register/", intake_views.intake_register, name="intake_register"),
 ]

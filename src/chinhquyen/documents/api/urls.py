@@ -1,5 +1,7 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from chinhquyen.documents import search_api
 from chinhquyen.documents.api import views
 
 router = SimpleRouter()
@@ -7,4 +9,4 @@ router.register("incoming-documents", views.IncomingDocumentViewSet, basename="i
 router.register("outgoing-documents", views.OutgoingDocumentViewSet, basename="outgoing-document")
 router.register("document-registers", views.RegisterViewSet, basename="document-register")
 
-urlpatterns = router.urls
+urlpatterns = [path("documents/search/", search_api.DocumentSearchView.as_view(), name="documents-search"), *router.urls]
