@@ -38,6 +38,10 @@ class Scope:
 
 
 def scope_of(official: Account) -> Scope:
+    """The official's one-stop roles today; kept on the account object for the rest of the request."""
+    cached = getattr(official, "_one_stop_scope", None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     scope = Scope()
     if not official.is_authenticated or official.kind != AccountKind.OFFICIAL:
         return scope
@@ -48,6 +52,7 @@ def scope_of(official: Account) -> Scope:
             scope.processing.add(assignment.agency_id)
         elif assignment.role == Role.LEADER:
             scope.leader.add(assignment.agency_id)
+    official._one_stop_scope = scope  # type: ignore[attr-defined]
     return scope
 
 
