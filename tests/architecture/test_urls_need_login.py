@@ -19,7 +19,7 @@ ALLOW_ANONYMOUS = {
     "api/v1/public/dossiers/x/",  # dossier tracking API: code + the applicant's ID number, rate-limited
     "tra-cuu-ho-so/",  # the dossier tracking page the receipt's QR code opens, rate-limited
 }
-_PUBLIC_PREFIXES = ("static/", "media/")
+_PUBLIC_PREFIXES = ("static/", "media/", "dich-vu-cong/")  # the portal: its own login; portal/tests/test_access.py
 
 
 def _walk(resolvers, prefix=""):

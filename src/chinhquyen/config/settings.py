@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "chinhquyen.workdays",
     "chinhquyen.procedures",
     "chinhquyen.dossiers",
+    "chinhquyen.portal",
     "chinhquyen.documents",
     "chinhquyen.signing",
     "chinhquyen.exchange",
@@ -263,6 +264,16 @@ SMS_HTTP_URL = env_str("SMS_HTTP_URL", "")
 SMS_HTTP_TOKEN = env_str("SMS_HTTP_TOKEN", "")
 SMS_HTTP_SENDER = env_str("SMS_HTTP_SENDER", "CHINHQUYEN")
 SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
+
+# --- Public service portal (portal, issue 9; docs/portal.md) --------------------------------------
+#: Largest file a citizen may upload for one component, in bytes.
+PORTAL_UPLOAD_MAX_BYTES = env_int("PORTAL_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+#: Dotted path of a virus-scanner function (file -> name of what it found, or None); empty: none.
+PORTAL_VIRUS_SCANNER = env_str("PORTAL_VIRUS_SCANNER", "")
+#: Rate limit of sign-up and login attempts on the portal per client address (DRF rate: "10/min").
+PORTAL_ACCOUNT_RATE = env_str("PORTAL_ACCOUNT_RATE", "10/min")
+#: Hours an e-mail verification link stays valid.
+PORTAL_VERIFY_HOURS = env_int("PORTAL_VERIFY_HOURS", 48)
 
 # --- Digital signatures (signing, issue 6; docs/signing.md) ---------------------------------
 #: Secret from which the key that encrypts stored PKCS#12 files is derived (HKDF-SHA256); empty

@@ -25,6 +25,7 @@ urlpatterns = [
     path("documents/", include("chinhquyen.documents.urls")),
     path("signatures/", include("chinhquyen.signing.urls")),
     path("tra-cuu-ho-so/", include("chinhquyen.dossiers.public_urls")),
+    path("dich-vu-cong/", include("chinhquyen.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
