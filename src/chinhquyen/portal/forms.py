@@ -1,0 +1,114 @@
+"""Forms of the portal: each bad input gets a message beside its field and keeps what was typed."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+#: Letters of the Vietnamese (Latin) alphabet, spaces, apostrophes, hyphens and dots.
+_NAME_RE = re.compile(r"^[A-Za-zÀ-ỹĐđ\s'.\-]+$")
+_ID_RE = re.compile(r"^\d{12}$")
+_PHONE_RE = re.compile(r"^(\+84|0)\d{9,10}$")
+
+
+def _nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value or "").strip()
+
+
+def clean_name(value: str) -> str:
+    value = _nfc(value)
+    if len(value) > 255:
+        raise forms.ValidationError(_("The name is too long (at most 255 characters)."))
+    if not _NAME_RE.match(value):
+        raise forms.ValidationError(_("Write the name in Vietnamese letters only (no digits or other scripts)."))
+    return value
+
+
+def clean_id_number(value: str) -> str:
+    value = re.sub(r"\s", "", value or "")
+    if not _ID_RE.match(value):
+        raise forms.ValidationError(_("A personal identification number has exactly 12 digits."))
+    return value
+
+
+def clean_phone(value: str) -> str:
+    value = re.sub(r"[\s.\-()]", "", value or "")
+    if value and not _PHONE_RE.match(value):
+        raise forms.ValidationError(_("Write a Vietnamese phone number, for example 0912345678."))
+    return value
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Find a procedure"), required=False, max_length=200)
+    field = forms.ChoiceField(label=_("Field"), required=False)
+    level = forms.ChoiceField(label=_("Level"), required=False)
+    agency = forms.ChoiceField(label=_("Agency"), required=False)
+    online = forms.ChoiceField(label=_("Online service"), required=False)
+    fee = forms.ChoiceField(label=_("Fees"), required=False, choices=[("", _("All")), ("free", _("Free")), ("paid", _("With a fee"))])
+
+
+class TrackingForm(forms.Form):
+    code = forms.CharField(label=_("Dossier code"), max_length=60)
+    key = forms.CharField(
+        label=_("ID number of the applicant, or the lookup code printed on the receipt"),
+        max_length=20,
+        help_text=_("12 digits of the personal identification number, or the 4 characters after “mã tra cứu”."),
+    )
+
+
+class SignUpForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=300)
+    identity_number = forms.CharField(label=_("Personal identification number"), max_length=30)
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    phone = forms.CharField(label=_("Phone (optional)"), max_length=30, required=False)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(render_value=True), max_length=128)
+
+    def clean_full_name(self) -> str:
+        return clean_name(self.cleaned_data["full_name"])
+
+    def clean_identity_number(self) -> str:
+        return clean_id_number(self.cleaned_data["identity_number"])
+
+    def clean_phone(self) -> str:
+        return clean_phone(self.cleaned_data["phone"])
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=_("E-mail"), max_length=254)
+    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=128)
+
+
+class ApplicantForm(forms.Form):
+    """The applicant part of an application (prefilled from the account)."""
+
+    name = forms.CharField(label=_("Full name"), max_length=300)
+    id_number = forms.CharField(label=_("Personal identification number"), max_length=30)
+    birth_date = forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text=_("For example 05/03/1990."),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False)
+    address = forms.CharField(label=_("Address"), max_length=500, required=False)
+
+    def clean_name(self) -> str:
+        return clean_name(self.cleaned_data["name"])
+
+    def clean_id_number(self) -> str:
+        return clean_id_number(self.cleaned_data["id_number"])
+
+    def clean_phone(self) -> str:
+        return clean_phone(self.cleaned_data["phone"])
+
+    def clean_birth_date(self):  # type: ignore[no-untyped-def]
+        from django.utils import timezone
+
+        value = self.cleaned_data["birth_date"]
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
+        return value

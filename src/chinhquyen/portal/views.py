@@ -1,0 +1,501 @@
+"""The citizens' pages (`/dich-vu-cong/`): find, read, apply, track, rate. Lighter layout than the officials'."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, cast
+
+from django.conf import settings
+from django.contrib.auth import login, logout
+from django.core import signing
+from django.core.files import File
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.forms import ChoiceField
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from rest_framework.throttling import SimpleRateThrottle
+
+from chinhquyen.core.errors import DomainError
+from chinhquyen.core.folding import fold
+from chinhquyen.core.tasks import queue_email
+from chinhquyen.dossiers import selectors as dossier_selectors
+from chinhquyen.dossiers import services as dossier_services
+from chinhquyen.dossiers.models import Dossier, DossierStatus, Rating, RatingLevel
+from chinhquyen.dossiers.throttling import PublicTrackingThrottle
+from chinhquyen.organizations import authentication
+from chinhquyen.organizations import services as org_services
+from chinhquyen.organizations.models import Account, Agency, Applicant
+from chinhquyen.portal import charts, forms
+from chinhquyen.portal.models import Draft, DraftFile
+from chinhquyen.portal.uploads import check_upload
+from chinhquyen.procedures import selectors as catalogue
+from chinhquyen.procedures.models import Fee, Field, OnlineMode, Procedure, ProcedureLevel, ProcedureVersion
+
+LOGIN_URL = "/dich-vu-cong/dang-nhap/"
+_VERIFY_SALT = "portal.verify-email"
+
+
+class AccountThrottle(SimpleRateThrottle):
+    """Sign-up and login attempts per client address (settings.PORTAL_ACCOUNT_RATE)."""
+
+    scope = "portal_account"
+
+    def get_rate(self) -> str:
+        return settings.PORTAL_ACCOUNT_RATE  # type: ignore[no-any-return]
+
+    def get_cache_key(self, request, view):  # type: ignore[no-untyped-def]
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def _too_many(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/too_many.html", status=429)
+
+
+def _me(request: HttpRequest) -> Account:
+    return cast(Account, request.user)
+
+
+def applicant_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect(f"{LOGIN_URL}?next={request.get_full_path()}")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+# --- public pages ---------------------------------------------------------------------------------
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"form": forms.SearchForm()})
+
+
+def _in_force() -> Q:
+    today = timezone.localdate()
+    return Q(valid_from__lte=today) & (Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+
+
+def procedure_list(request: HttpRequest) -> HttpResponse:
+    form = forms.SearchForm(request.GET or None)
+    cast(ChoiceField, form.fields["field"]).choices = [("", _("All")), *[(f.code, f.name) for f in Field.objects.order_by("name")]]
+    cast(ChoiceField, form.fields["level"]).choices = [("", _("All")), *ProcedureLevel.choices]
+    cast(ChoiceField, form.fields["agency"]).choices = [
+        ("", _("All")),
+        *[(a.code, a.name) for a in Agency.objects.filter(procedure_instances__active=True).distinct().order_by("name")],
+    ]
+    cast(ChoiceField, form.fields["online"]).choices = [("", _("All")), *OnlineMode.choices]
+    data = form.cleaned_data if form.is_valid() else {}
+    versions = ProcedureVersion.objects.filter(_in_force(), procedure=OuterRef("pk"))
+    queryset = Procedure.objects.select_related("field").filter(Exists(versions))
+    for word in fold(data.get("q", "")).split():
+        queryset = queryset.filter(search_text__contains=word)
+    if data.get("field"):
+        queryset = queryset.filter(field__code=data["field"])
+    if data.get("agency"):
+        queryset = queryset.filter(instances__agency__code=data["agency"], instances__active=True)
+    if data.get("level"):
+        # `levels` is a JSON list; JSON containment is not on SQLite, and the catalogue is small.
+        ids = [
+            pk
+            for pk, levels in ProcedureVersion.objects.filter(_in_force()).values_list("procedure_id", "levels")
+            if data["level"] in levels
+        ]
+        queryset = queryset.filter(pk__in=ids)
+    if data.get("online"):
+        queryset = queryset.filter(Exists(versions.filter(online_mode=data["online"])))
+    paid = Fee.objects.filter(version__procedure=OuterRef("pk"), amount__gt=0).filter(
+        Q(version__valid_from__lte=timezone.localdate())
+        & (Q(version__valid_to__isnull=True) | Q(version__valid_to__gte=timezone.localdate()))
+    )
+    if data.get("fee") == "free":
+        queryset = queryset.filter(~Exists(paid))
+    elif data.get("fee") == "paid":
+        queryset = queryset.filter(Exists(paid))
+    procedures = list(queryset.distinct().order_by("code")[:100])
+    return render(request, "portal/procedure_list.html", {"form": form, "procedures": procedures, "searched": bool(request.GET)})
+
+
+def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = catalogue.procedure_by_code(code)
+    version = catalogue.version_in_force(procedure) if procedure else None
+    if procedure is None or version is None:
+        raise Http404
+    context = {
+        "procedure": procedure,
+        "version": version,
+        "instances": list(catalogue.instances_of(procedure)),
+        "online": version.online_mode != OnlineMode.NONE,
+        "levels": [str(ProcedureLevel(level).label) for level in version.levels if level in ProcedureLevel.values],
+    }
+    return render(request, "portal/procedure_detail.html", context)
+
+
+def _find_dossier(code: str, key: str) -> Dossier | None:
+    """By the applicant's ID number, or by the secret printed on the receipt (the same None for every miss)."""
+    key = key.strip()
+    dossier = dossier_selectors.public_dossier(code=code, id_number=key)
+    if dossier is None and 0 < len(key) <= 8 and not key.isdigit():
+        candidate = (
+            Dossier.objects.select_related("procedure", "receiving_agency", "competent_agency", "current_agency").filter(code=code).first()
+        )
+        if candidate and candidate.lookup_secret and hmac.compare_digest(candidate.lookup_secret.upper(), key.upper()):
+            dossier = candidate
+    return dossier
+
+
+#: What the citizen must do now, in one sentence, by state.
+NEXT_STEP = {
+    DossierStatus.SUBMITTED: "The one-stop unit will check your dossier and send you a receipt.",
+    DossierStatus.RECEIVED: "Nothing: your dossier is being processed. Come back by the appointment.",
+    DossierStatus.PENDING_TRANSFER: "Nothing: your dossier is being processed. Come back by the appointment.",
+    DossierStatus.IN_PROCESS: "Nothing: your dossier is being processed. Come back by the appointment.",
+    DossierStatus.SUPPLEMENT_REQUESTED: "Bring or send the papers the agency asked for; the reason is in the timeline.",
+    DossierStatus.AWAITING_PAYMENT: "Pay the fee the agency asked for.",
+    DossierStatus.RESULT_READY: "Your result is ready: collect it, or download it if it is electronic.",
+    DossierStatus.RETURNED: "Nothing: the result was returned. You may rate the service.",
+    DossierStatus.REFUSED: "Nothing: the dossier was refused; the reason is in the timeline.",
+    DossierStatus.WITHDRAWN: "Nothing: the dossier was withdrawn.",
+    DossierStatus.STOPPED: "Nothing: processing was stopped; the reason is in the timeline.",
+}
+
+
+def _dossier_context(dossier: Dossier) -> dict[str, Any]:
+    events = list(dossier.events.order_by("at", "pk"))
+    labels = dict(DossierStatus.choices)
+    return {
+        "dossier": dossier,
+        "events": [{"at": e.at, "label": labels.get(e.to_status, e.to_status), "reason": e.reason} for e in events],
+        "next_step": _(NEXT_STEP.get(DossierStatus(dossier.status), "")) if dossier.status in DossierStatus.values else "",
+        "status": dossier_selectors.status_label(dossier),
+    }
+
+
+@require_http_methods(["GET"])
+def tracking(request: HttpRequest) -> HttpResponse:
+    """Code + ID number (or the receipt's lookup code). The receipt's QR opens it with the code filled in."""
+    code = request.GET.get("code", "").strip()
+    key = request.GET.get("key", "").strip() or request.GET.get("id_number", "").strip()
+    form = forms.TrackingForm(initial={"code": code}) if not key else forms.TrackingForm({"code": code, "key": key})
+    context: dict[str, Any] = {"form": form}
+    if code and key:
+        if not PublicTrackingThrottle().allow_request(request, None):  # type: ignore[arg-type]
+            return _too_many(request)
+        dossier = _find_dossier(code, key) if form.is_valid() else None
+        if dossier is None:
+            context["not_found"] = True
+            return render(request, "portal/tracking.html", context, status=404)
+        context.update(_dossier_context(dossier))
+    return render(request, "portal/tracking.html", context)
+
+
+def statistics(request: HttpRequest) -> HttpResponse:
+    rows = [r for r in dossier_services_stats() if r["received"]]
+    on_time = charts.bar_chart(
+        [charts.Bar(r["name"], r["on_time_rate"]) for r in rows if r["on_time_rate"] is not None], title=_("On-time rate by agency")
+    )
+    online = charts.bar_chart(
+        [charts.Bar(r["name"], r["online_share"] or 0) for r in rows], title=_("Share of dossiers submitted online by agency")
+    )
+    ratings = [(label, Rating.objects.filter(level=value).count()) for value, label in RatingLevel.choices]
+    rated = sum(n for _label, n in ratings)
+    rating_chart = charts.bar_chart(
+        [charts.Bar(str(label), 100 * n / rated if rated else 0) for label, n in ratings], title=_("Ratings of the applicants")
+    )
+    return render(
+        request,
+        "portal/statistics.html",
+        {"rows": rows, "on_time_chart": on_time, "online_chart": online, "rating_chart": rating_chart, "ratings": ratings, "rated": rated},
+    )
+
+
+def dossier_services_stats() -> list[dict[str, Any]]:
+    return dossier_selectors.dossier_statistics(group_by="agency")
+
+
+# --- accounts -------------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    form = forms.SignUpForm(request.POST or None)
+    if request.method == "POST":
+        if not AccountThrottle().allow_request(request, None):  # type: ignore[arg-type]
+            return _too_many(request)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                with transaction.atomic():
+                    applicant = org_services.create_applicant(
+                        username=data["email"].lower(),
+                        full_name=data["full_name"],
+                        password=data["password"],
+                        identity_number=data["identity_number"],
+                        email=data["email"],
+                        phone=data["phone"],
+                    )
+                    account = applicant.account
+                    account.is_active = False
+                    account.save(update_fields=["is_active"])
+                    token = signing.dumps({"account": account.pk}, salt=_VERIFY_SALT)
+                    link = request.build_absolute_uri(reverse("portal:verify", args=[token]))
+                    queue_email(
+                        to=[account.email],
+                        subject=_("Confirm your e-mail address"),
+                        body=_("Open this link to activate your account on the public service portal: %(link)s") % {"link": link},
+                    )
+            except DomainError as exc:
+                for name, messages in exc.fields.items():
+                    target = "email" if name == "username" else name
+                    form.add_error(target if target in form.fields else None, messages[0] if messages else exc.message)
+                if not exc.fields:
+                    form.add_error(None, exc.message)
+            else:
+                return render(request, "portal/check_email.html", {"email": account.email})
+    return render(request, "portal/sign_up.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        data = signing.loads(token, salt=_VERIFY_SALT, max_age=settings.PORTAL_VERIFY_HOURS * 3600)
+    except signing.BadSignature:
+        return render(request, "portal/verify_failed.html", status=400)
+    Account.objects.filter(pk=data["account"]).update(is_active=True)
+    return render(request, "portal/verified.html")
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or reverse("portal:my_dossiers")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return reverse("portal:my_dossiers")
+    return target
+
+
+@require_http_methods(["GET", "POST"])
+def log_in(request: HttpRequest) -> HttpResponse:
+    form = forms.LoginForm(request.POST or None)
+    if request.method == "POST":
+        if not AccountThrottle().allow_request(request, None):  # type: ignore[arg-type]
+            return _too_many(request)
+        if form.is_valid():
+            try:
+                account = authentication.check_credentials(
+                    username=form.cleaned_data["username"].strip().lower(), password=form.cleaned_data["password"]
+                )
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                if not hasattr(account, "applicant"):
+                    form.add_error(None, _("This page is for citizens and businesses; officials log in on the officials' page."))
+                else:
+                    login(request, account, backend="chinhquyen.organizations.backends.RoleBackend")
+                    return redirect(_safe_next(request))
+    return render(request, "portal/login.html", {"form": form, "next": _safe_next(request)}, status=400 if form.errors else 200)
+
+
+@require_POST
+def log_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    return redirect("portal:home")
+
+
+@applicant_required
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    dossiers = Dossier.objects.filter(applicant_account=_me(request)).select_related("procedure").order_by("-received_at")
+    drafts = Draft.objects.filter(account=_me(request), submitted_code="").select_related("procedure")
+    return render(request, "portal/my_dossiers.html", {"dossiers": dossiers, "drafts": drafts})
+
+
+def _own_dossier(request: HttpRequest, code: str) -> Dossier:
+    return get_object_or_404(Dossier.objects.select_related("procedure", "competent_agency"), code=code, applicant_account=_me(request))
+
+
+@applicant_required
+def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _own_dossier(request, code)
+    context = _dossier_context(dossier)
+    context["rateable"] = (
+        dossier.status in (DossierStatus.RESULT_READY, DossierStatus.RETURNED) and not Rating.objects.filter(dossier=dossier).exists()
+    )
+    context["rating_levels"] = RatingLevel.choices
+    return render(request, "portal/my_dossier.html", context)
+
+
+@applicant_required
+def result_download(request: HttpRequest, code: str) -> HttpResponseBase:
+    dossier = _own_dossier(request, code)
+    if not dossier.result_file or dossier.status not in (DossierStatus.RESULT_READY, DossierStatus.RETURNED):
+        raise Http404
+    response = FileResponse(dossier.result_file.open("rb"), as_attachment=True, filename=f"ket-qua-{dossier.code}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@applicant_required
+def rate(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _own_dossier(request, code)
+    try:
+        dossier_services.rate_dossier(dossier=dossier, level=request.POST.get("level", ""), comment=request.POST.get("comment", ""))
+    except DomainError as exc:
+        context = _dossier_context(dossier)
+        context.update({"rateable": True, "rating_levels": RatingLevel.choices, "rating_error": exc.message})
+        return render(request, "portal/my_dossier.html", context, status=400)
+    return redirect("portal:my_dossier", code=dossier.code)
+
+
+# --- applying online ------------------------------------------------------------------------------
+@applicant_required
+def start_application(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = catalogue.procedure_by_code(code)
+    version = catalogue.version_in_force(procedure) if procedure else None
+    if procedure is None or version is None or version.online_mode == OnlineMode.NONE:
+        raise Http404
+    draft = Draft.objects.filter(account=_me(request), procedure=procedure, submitted_code="").first()
+    if draft is None:
+        account: Account = request.user  # type: ignore[assignment]
+        profile = Applicant.objects.filter(account=account).first()
+        draft = Draft.objects.create(
+            account=account,
+            procedure=procedure,
+            data={
+                "name": account.full_name,
+                "id_number": profile.identity_number if profile else "",
+                "phone": account.phone,
+                "email": account.email,
+                "address": profile.address if profile else "",
+            },
+        )
+    return redirect("portal:draft", pk=draft.pk)
+
+
+def _own_draft(request: HttpRequest, pk: int) -> Draft:
+    return get_object_or_404(Draft.objects.select_related("procedure"), pk=pk, account=_me(request), submitted_code="")
+
+
+def _slots(draft: Draft, version: ProcedureVersion) -> list[dict[str, Any]]:
+    files = {f.component_id: f for f in draft.files.all()}  # type: ignore[attr-defined]
+    return [
+        {"component": c, "field": f"component_{c.pk}", "file": files.get(c.pk)}
+        for c in version.required_components.all()  # type: ignore[attr-defined]
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+@applicant_required
+def draft_view(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _own_draft(request, pk)
+    version = catalogue.version_in_force(draft.procedure)
+    if version is None:
+        raise Http404
+    instances = list(catalogue.instances_of(draft.procedure))
+    form = forms.ApplicantForm(request.POST or None, initial=draft.data)
+    upload_errors: dict[str, str] = {}
+    saved = False
+    if request.method == "POST":
+        valid = form.is_valid()
+        typed = {name: request.POST.get(name, "") for name in form.fields}
+        agency_code = request.POST.get("agency", "")
+        if len(instances) > 1 and agency_code not in {i.agency.code for i in instances}:
+            upload_errors["agency"] = _("Choose the agency that will handle your dossier.")
+        typed["agency"] = agency_code
+        draft.data = {**draft.data, **typed}
+        for slot in _slots(draft, version):
+            upload = request.FILES.get(slot["field"])
+            if upload is None:
+                continue
+            try:
+                check_upload(upload, field=slot["field"])
+            except DomainError as exc:
+                upload_errors[slot["field"]] = exc.fields[slot["field"]][0]
+                continue
+            DraftFile.objects.filter(draft=draft, component_id=slot["component"].pk).delete()
+            DraftFile.objects.create(
+                draft=draft, component_id=slot["component"].pk, file=upload, name=(upload.name or "")[:255], size=upload.size or 0
+            )
+        draft.save()
+        if request.POST.get("action") == "continue":
+            for slot in _slots(draft, version):
+                if slot["component"].mandatory and slot["file"] is None and slot["field"] not in upload_errors:
+                    upload_errors[slot["field"]] = _("Upload this paper: it is required.")
+            if valid and not upload_errors:
+                return redirect("portal:check", pk=draft.pk)
+        else:
+            saved = not upload_errors
+    context = {
+        "draft": draft,
+        "version": version,
+        "form": form,
+        "slots": _slots(draft, version),
+        "upload_errors": upload_errors,
+        "instances": instances if len(instances) > 1 else [],
+        "chosen_agency": draft.data.get("agency", ""),
+        "saved": saved,
+        "max_mb": settings.PORTAL_UPLOAD_MAX_BYTES // (1024 * 1024),
+    }
+    has_errors = bool(form.errors or upload_errors) and request.method == "POST"
+    return render(request, "portal/draft.html", context, status=400 if has_errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@applicant_required
+def check_view(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _own_draft(request, pk)
+    version = catalogue.version_in_force(draft.procedure)
+    if version is None:
+        raise Http404
+    form = forms.ApplicantForm(draft.data)
+    slots = _slots(draft, version)
+    if not form.is_valid() or any(s["component"].mandatory and s["file"] is None for s in slots):
+        return redirect("portal:draft", pk=draft.pk)
+    error = ""
+    if request.method == "POST":
+        instances = list(catalogue.instances_of(draft.procedure))
+        chosen = draft.data.get("agency") or (instances[0].agency.code if instances else "")
+        agency = next((i.agency for i in instances if i.agency.code == chosen), None)
+        data = form.cleaned_data
+        try:
+            if agency is None:
+                raise DomainError("portal.no_agency", _("No agency carries out this procedure yet."))
+            opened = [(s, s["file"].file.open("rb")) for s in slots if s["file"] is not None]
+            try:
+                with transaction.atomic():
+                    result = dossier_services.receive_online_dossier(
+                        procedure_code=draft.procedure.code,
+                        applicant=dossier_services.ApplicantData(
+                            name=data["name"],
+                            id_number=data["id_number"],
+                            phone=data["phone"],
+                            email=data["email"],
+                            address=data["address"],
+                        ),
+                        components=[
+                            dossier_services.ComponentData(s["component"].pk, 0, 0, File(handle, name=s["file"].name), s["file"].name)
+                            for s, handle in opened
+                        ],
+                        receiving_agency=agency,
+                        applicant_account=_me(request),  # type: ignore[arg-type]
+                    )
+                    draft.submitted_code = result.dossier.code
+                    draft.save(update_fields=["submitted_code"])
+            finally:
+                for _slot, handle in opened:
+                    handle.close()
+        except DomainError as exc:
+            error = exc.message
+        else:
+            return redirect("portal:submitted", code=result.dossier.code)
+    context = {"draft": draft, "version": version, "data": form.cleaned_data, "slots": slots, "error": error}
+    return render(request, "portal/check.html", context, status=400 if error else 200)
+
+
+@applicant_required
+def submitted(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _own_dossier(request, code)
+    return render(request, "portal/submitted.html", {"dossier": dossier})
