@@ -63,16 +63,3 @@ def register_header_slot(template_name: str) -> None:
 
 def header_slots() -> list[str]:
     return list(_HEADER_SLOTS)
-
-
-_HEADER_SLOTS: list[str] = []
-
-
-def register_header_slot(template_name: str) -> None:
-    """Add a template rendered in the header of every page for signed-in users (e.g. the search box)."""
-    if template_name not in _HEADER_SLOTS:
-        _HEADER_SLOTS.append(template_name)
-
-
-def header_slots() -> list[str]:
-    return list(_HEADER_SLOTS)

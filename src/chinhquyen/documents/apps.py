@@ -29,8 +29,3 @@ class DocumentsConfig(AppConfig):
         register(NavItem(label=_("Search documents"), url_name="documents:search", roles=office, order=25))
         register(NavItem(label=_("Paper intake"), url_name="documents:intake", roles={"clerk"}, order=26))
         register_header_slot("documents/_search_box.html")
-        from chinhquyen.core.navigation import register_header_slot
-
-        register(NavItem(label=_("Search documents"), url_name="documents:search", roles=office, order=25))
-        register(NavItem(label=_("Paper intake"), url_name="documents:intake", roles={"clerk"}, order=26))
-        register_header_slot("documents/_search_box.html")

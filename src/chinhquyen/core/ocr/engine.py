@@ -29,15 +29,15 @@ PDFTOPPM = shutil.which("pdftoppm") or "pdftoppm"
 
 
 def languages() -> str:
-    return str(getattr(settings, "OCR_LANGUAGES", "vie"))
+    return str(settings.OCR_LANGUAGES)
 
 
 def dpi() -> int:
-    return int(getattr(settings, "OCR_DPI", 300))
+    return int(settings.OCR_DPI)
 
 
 def page_timeout() -> int:
-    return int(getattr(settings, "OCR_PAGE_TIMEOUT", 120))
+    return int(settings.OCR_PAGE_TIMEOUT)
 
 
 @dataclass(frozen=True)

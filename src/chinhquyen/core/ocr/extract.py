@@ -43,15 +43,15 @@ class ExtractionError(DomainError):
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "EXTRACT_MAX_BYTES", 100 * 1024 * 1024))
+    return int(settings.EXTRACT_MAX_BYTES)
 
 
 def max_pages() -> int:
-    return int(getattr(settings, "EXTRACT_MAX_PAGES", 1000))
+    return int(settings.EXTRACT_MAX_PAGES)
 
 
 def max_ocr_pages() -> int:
-    return int(getattr(settings, "OCR_MAX_PAGES", 100))
+    return int(settings.OCR_MAX_PAGES)
 
 
 @dataclass

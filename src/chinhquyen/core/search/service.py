@@ -29,7 +29,7 @@ Order = Literal["newest", "relevance"]
 def engine(using: str = "default") -> SearchEngine:
     """The engine of the database `using`: FTS5 on SQLite, tsvector + GIN on PostgreSQL."""
     connection = connections[using]
-    rank_candidates = int(getattr(settings, "SEARCH_RANK_CANDIDATES", 1000))
+    rank_candidates = int(settings.SEARCH_RANK_CANDIDATES)
     if connection.vendor == "sqlite":
         from chinhquyen.core.search.sqlite import SqliteEngine
 
@@ -175,7 +175,7 @@ def search(
             next_cursor = f"r.{(after or 0) + limit}"
     page = Page(hits=hits, next_cursor=next_cursor, corrected_query=corrected)
     if count:
-        cap = int(getattr(settings, "SEARCH_COUNT_CAP", 1000))
+        cap = int(settings.SEARCH_COUNT_CAP)
         total = eng.count(parsed, constraints, cap=cap + 1)
         page.total, page.total_is_exact = min(total, cap), total <= cap
     return page
