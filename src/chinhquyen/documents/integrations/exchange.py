@@ -205,12 +205,20 @@ def on_package(package: Any) -> None:
         return
     if IncomingDocument.objects.filter(agency=agency, edxml_document_id=package.document_id[:100], source=Source.ELECTRONIC).exists():
         return  # the same document received again (another path, a resend): one incoming document
-    document = services.receive_incoming_document(
-        agency=agency,
-        data=incoming_input(package),
-        source=Source.ELECTRONIC,
-        files_in=[(a.name, a.data) for a in package.attachments],
-    )
+    from chinhquyen.documents import files
+
+    readable, refused = [], []
+    for attachment in package.attachments:
+        try:
+            files.check_upload((attachment.name, attachment.data), allowed=files.WORK_TYPES)
+        except DomainError as exc:  # kept out, said on the timeline: the document itself is not lost
+            refused.append(f"{attachment.name}: {exc.message}")
+        else:
+            readable.append((attachment.name, attachment.data))
+    document = services.receive_incoming_document(agency=agency, data=incoming_input(package), source=Source.ELECTRONIC, files_in=readable)
+    if refused:
+        text = _("Files of the package not kept (ask the sender again): %(files)s") % {"files": "; ".join(refused)}
+        services._event(document, EventKind.RECEIVED, None, services._now(None), text[:500], data={"refused_files": refused})
     signature = package.signature or {}
     if not signature.get("present"):
         text = _("The edXML package carried no XML signature.")
