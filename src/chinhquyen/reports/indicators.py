@@ -652,6 +652,7 @@ class Group766(Indicator):
     group = "766"
     unit = "points"
     estimate = True
+    published = False  # the national portal publishes the official score
     legal_reference = "Quyết định 766/QĐ-TTg ngày 23/06/2022; công thức và thang điểm của Cổng DVCQG (ước tính)"
     max_points: ClassVar[float]
     metrics: ClassVar[tuple[Metric, ...]]

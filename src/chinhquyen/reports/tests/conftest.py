@@ -56,6 +56,7 @@ class _Signer:
 
 def _outgoing(office: Office, subject: str, issued: dt.datetime, *, signed: bool) -> OutgoingDocument:
     cast = office.cast
+    previous = hooks.signing_provider()
     hooks.set_signing_provider(_Signer() if signed else None)
     try:
         document = documents.create_draft(
@@ -74,7 +75,7 @@ def _outgoing(office: Office, subject: str, issued: dt.datetime, *, signed: bool
         document.refresh_from_db()
         return documents.issue_document(actor=cast.clerk_a, document=document, at=issued)
     finally:
-        hooks.set_signing_provider(None)
+        hooks.set_signing_provider(previous)
 
 
 @dataclass

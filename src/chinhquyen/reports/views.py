@@ -1,0 +1,237 @@
+"""The dashboards: the province's page, an agency's page, the records behind a figure, the
+definitions, and the public page. Thin: parse, check access (access.py), read (selectors.py), render."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from chinhquyen.core.errors import DomainError, NotFound, PermissionDenied
+from chinhquyen.organizations.models import Account
+from chinhquyen.reports import access, charts, indicators, selectors
+from chinhquyen.reports.indicators import Period
+
+#: The columns of the province's table and the default ranking.
+TABLE_CODES = ["VB_DI_DIEN_TU", "VB_DEN_DIEN_TU", "VB_DEN_DUNG_HAN", "HS_TIEP_NHAN", "HS_DUNG_HAN", "HS_TRUC_TUYEN", "766_TDGQ"]
+DEFAULT_RANK = "HS_DUNG_HAN"
+RECORDS_LIMIT = 200
+
+
+def _official(request: HttpRequest) -> Account:
+    return request.user  # type: ignore[return-value]
+
+
+def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return render(request, "reports/error.html", {"message": exc.message}, status=exc.status)
+
+
+def _period(request: HttpRequest) -> tuple[Period, int, int | None]:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+        if not 2000 <= year <= today.year:
+            year = today.year
+    except ValueError:
+        year = today.year
+    try:
+        month = int(request.GET.get("month") or 0) or None
+        if month is not None and not 1 <= month <= 12:
+            month = None
+    except ValueError:
+        month = None
+    return (Period.month(year, month) if month else Period.year(year)), year, month
+
+
+def _context(request: HttpRequest, period: Period, year: int, month: int | None) -> dict[str, Any]:
+    return {
+        "period": period,
+        "year": year,
+        "month": month,
+        "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
+        "months": list(range(1, 13)),
+        "roll_up": request.GET.get("roll_up") == "1",
+        "cache_minutes": selectors.cache_seconds() // 60,
+        "groups": indicators.GROUP_TITLES,
+    }
+
+
+def _query(year: int, month: int | None, roll_up: bool, **extra: Any) -> str:
+    """The query string that keeps the period on the links (drill-down, agency pages)."""
+    params: dict[str, Any] = {"year": year}
+    if month:
+        params["month"] = month
+    if roll_up:
+        params["roll_up"] = 1
+    params.update(extra)
+    return urlencode(params)
+
+
+def _cell(indicator: indicators.Indicator, value: indicators.Value | None) -> str:
+    if value is None:
+        return "–"
+    shown = selectors.headline(value, indicator.unit)
+    if shown is None:
+        return "–"
+    return f"{shown:g} %" if indicator.unit == "%" else f"{shown:g}"
+
+
+def _grouped(figures: list[selectors.Figure]) -> list[tuple[str, list[selectors.Figure]]]:
+    out: dict[str, list[selectors.Figure]] = {}
+    for figure in figures:
+        out.setdefault(figure.indicator.group, []).append(figure)
+    return [(str(indicators.GROUP_TITLES.get(g, g)), fs) for g, fs in out.items()]
+
+
+def _trend_chart(indicator: indicators.Indicator, agency_ids: list[int] | None, year: int, roll_up: bool) -> Any:
+    points = selectors.trend(indicator, agency_ids, year, roll_up=roll_up).data
+    return charts.columns(
+        [(label, selectors.headline(value, indicator.unit)) for label, value in points],
+        title=f"{indicator.title} — {year}",
+        unit=indicator.unit,
+        maximum=100 if indicator.unit == "%" else None,
+    )
+
+
+@require_GET
+def province_view(request: HttpRequest) -> HttpResponse:
+    official = _official(request)
+    if not access.sees_province(official):
+        led = access.led_agencies(official)
+        if led:
+            return redirect("reports:agency", agency_id=led[0])
+        return _error(request, PermissionDenied("permission_denied", access.PROVINCE_ONLY))
+    period, year, month = _period(request)
+    context = _context(request, period, year, month)
+    roll_up = context["roll_up"]
+    rank_code = request.GET.get("rank") if request.GET.get("rank") in indicators.REGISTRY else DEFAULT_RANK
+    rank = indicators.get(rank_code)
+    computed = selectors.figures(None, period, roll_up=roll_up)
+    table = selectors.province_table(period, sorted(set(TABLE_CODES) | {rank_code}), roll_up=roll_up)
+    ranked = selectors.ranking(table.data, rank_code)
+    context.update(
+        {
+            "figure_groups": _grouped(computed.data),
+            "computed_at": min(computed.computed_at, table.computed_at),
+            "columns": [indicators.get(c) for c in TABLE_CODES],
+            "table_rows": [
+                (r.agency, [_cell(c, r.values.get(c.code)) for c in [indicators.get(x) for x in TABLE_CODES]]) for r in table.data
+            ],
+            "records_query": _query(year, month, roll_up),
+            "rank": rank,
+            "ranked": ranked,
+            "rank_chart": charts.hbar(
+                [(r.agency.name, selectors.headline(r.values[rank_code], rank.unit) if rank_code in r.values else None) for r in ranked],
+                title=str(rank.title),
+                unit=rank.unit,
+                maximum=100 if rank.unit == "%" else None,
+            ),
+            "trend_chart": _trend_chart(rank, None, year, roll_up),
+            "indicators": list(indicators.REGISTRY.values()),
+        }
+    )
+    return render(request, "reports/province.html", context)
+
+
+@require_GET
+def agency_view(request: HttpRequest, agency_id: int) -> HttpResponse:
+    official = _official(request)
+    try:
+        agency = access.access_agency_for_viewer(official=official, agency_id=agency_id)
+    except DomainError as exc:
+        return _error(request, exc)
+    period, year, month = _period(request)
+    context = _context(request, period, year, month)
+    computed = selectors.figures([agency.pk], period, roll_up=context["roll_up"])
+    rank = indicators.get(DEFAULT_RANK)
+    context.update(
+        {
+            "agency": agency,
+            "figure_groups": _grouped(computed.data),
+            "computed_at": computed.computed_at,
+            "trend_chart": _trend_chart(rank, [agency.pk], year, context["roll_up"]),
+            "trend_indicator": rank,
+            "province": access.sees_province(official),
+            "records_query": _query(year, month, context["roll_up"], agency=agency.pk),
+        }
+    )
+    return render(request, "reports/agency.html", context)
+
+
+@require_GET
+def records_view(request: HttpRequest, code: str) -> HttpResponse:
+    """The records behind a figure: the numerator's (or, with `part=all`, the denominator's)."""
+    official = _official(request)
+    try:
+        indicator = indicators.get(code)
+    except LookupError:
+        return _error(request, NotFound("reports.indicator_unknown", access.UNKNOWN_INDICATOR))
+    agency_ids: list[int] | None
+    try:
+        if request.GET.get("agency"):
+            agency_ids = [access.access_agency_for_viewer(official=official, agency_id=int(request.GET["agency"])).pk]
+        else:
+            access.require_province(official)
+            agency_ids = None
+    except ValueError:
+        return _error(request, DomainError("reports.agency_unknown", access.UNKNOWN_AGENCY))
+    except DomainError as exc:
+        return _error(request, exc)
+    period, year, month = _period(request)
+    context = _context(request, period, year, month)
+    if context["roll_up"] and agency_ids is not None:
+        agency_ids = selectors.expand(agency_ids, selectors.successor_map())
+    part = "all" if request.GET.get("part") == "all" else "numerator"
+    queryset = indicator.records(agency_ids, period, part)
+    records = list(queryset.order_by("-pk")[: RECORDS_LIMIT + 1]) if queryset is not None else []
+    context.update(
+        {
+            "indicator": indicator,
+            "records": records[:RECORDS_LIMIT],
+            "more": len(records) > RECORDS_LIMIT,
+            "limit": RECORDS_LIMIT,
+            "part": part,
+            "agency_ids": agency_ids,
+        }
+    )
+    return render(request, "reports/records.html", context)
+
+
+def definition_view(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        indicator = indicators.get(code)
+    except LookupError:
+        return _error(request, NotFound("reports.indicator_unknown", access.UNKNOWN_INDICATOR))
+    return render(request, "reports/definition.html", {"indicator": indicator, "metrics": getattr(indicator, "metrics", ())})
+
+
+@require_GET
+def public_view(request: HttpRequest) -> HttpResponse:
+    """What the province publishes: the `published` indicators for the whole province, no login;
+    `?chi-tieu=<code>` shows a definition, `?dinh-dang=csv|json` gives the open data."""
+    from chinhquyen.reports import exports
+
+    if request.GET.get("chi-tieu"):
+        return definition_view(request, request.GET["chi-tieu"])
+    if request.GET.get("dinh-dang") == "csv":
+        return exports.open_data_csv_view(request)
+    if request.GET.get("dinh-dang") == "json":
+        return exports.open_data_json_view(request)
+    period, year, month = _period(request)
+    context = _context(request, period, year, month)
+    computed = selectors.figures(None, period, published_only=True)
+    rank = indicators.get(DEFAULT_RANK)
+    context.update(
+        {
+            "figure_groups": _grouped(computed.data),
+            "computed_at": computed.computed_at,
+            "trend_chart": _trend_chart(rank, None, year, False),
+            "trend_indicator": rank,
+            "records_query": None,
+        }
+    )
+    return render(request, "reports/public.html", context)
