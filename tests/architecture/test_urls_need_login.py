@@ -17,6 +17,7 @@ ALLOW_ANONYMOUS = {
     "api/v1/schema/",  # the OpenAPI description (no data)
     "api/v1/docs/",  # the browsable API docs (no data)
     "api/v1/public/dossiers/x/",  # dossier tracking API: code + the applicant's ID number, rate-limited
+    "chi-so/",  # the published e-government figures (issue 10); their definitions and open data below it
     "tra-cuu-ho-so/",  # the dossier tracking page the receipt's QR code opens, rate-limited
 }
 _PUBLIC_PREFIXES = ("static/", "media/", "dich-vu-cong/")  # the portal: its own login; portal/tests/test_access.py

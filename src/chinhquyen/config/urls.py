@@ -31,4 +31,6 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("hub/", include("chinhquyen.hub.urls")),
     path("exchange/", include("chinhquyen.exchange.urls")),
+    path("reports/", include("chinhquyen.reports.urls")),
+    path("chi-so/", include("chinhquyen.reports.public_urls")),
 ]

@@ -58,6 +58,7 @@ PUBLIC_PATH_PREFIXES: tuple[str, ...] = (
     "/api/v1/public/dossiers/",  # dossier tracking API (issue 8): code + the applicant's ID number, rate-limited
     "/tra-cuu-ho-so/",  # the dossier tracking page the receipt's QR code opens (issue 8), rate-limited
     "/dich-vu-cong/",  # the public service portal (issue 9): public pages; its account pages check login themselves
+    "/chi-so/",  # the province's published e-government figures, definitions and open data (issue 10)
     "/hub/api/",  # the exchange hub's machine API: connectors authenticate by HMAC (hub.auth), 401 otherwise
 )
 
