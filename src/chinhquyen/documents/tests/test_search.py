@@ -139,13 +139,62 @@ def test_other_agency_and_secret_documents_stay_hidden_and_uncounted(office, cas
 
 
 def test_search_matches_the_lists(office, cast):
-    """What search returns is exactly what `documents.access` lets each official see."""
+    """What search returns is exactly what `documents.access` lets each official see: roles, units,
+    the handling chain (presented, instructed, assigned), secret documents, drafts."""
+    from chinhquyen.documents.testing import pdf_bytes
+
     docs = [register(office, subject=f"Hồ sơ Mường Lát số {i}", code_number=str(30 + i)) for i in range(3)]
     docs.append(register_secret(office, subject="Hồ sơ Mường Lát mật", code_number="40"))
-    for official in (office.cast.clerk_a, cast.leader_a, office.unit_leader_x, office.specialist_x, office.secret_clerk, cast.clerk_b):
+    for document in (docs[0], docs[3]):
+        services.present_document(
+            actor=office.secret_clerk if document is docs[3] else cast.clerk_a, document=document, leader=cast.leader_a
+        )
+        services.instruct_document(
+            actor=cast.leader_a, document=document, instruction="Giao phòng Công chức xử lý Mường Lát", lead_unit=office.unit_x, due_days=5
+        )
+    services.instruct_document(
+        actor=cast.leader_a,
+        document=services.present_document(actor=cast.clerk_a, document=docs[1], leader=cast.leader_a),
+        instruction="Giao chuyên viên Yên",
+        lead_handler=office.specialist_y,
+        due_days=5,
+    )
+    drafts = [
+        services.create_draft(
+            actor=office.specialist_x,
+            agency=cast.agency_a,
+            document_type="Công văn",
+            subject="Dự thảo Mường Lát",
+            draft=("d.pdf", pdf_bytes(1)),
+        ),
+        services.create_draft(
+            actor=office.specialist_x,
+            agency=cast.agency_a,
+            document_type="Công văn",
+            subject="Dự thảo mật Mường Lát",
+            draft=("d.pdf", pdf_bytes(1)),
+            secrecy="confidential",
+        ),
+    ]
+    services.submit_draft(actor=office.specialist_x, document=drafts[0])
+    officials = (
+        cast.clerk_a,
+        cast.leader_a,
+        cast.specialist_a,
+        office.unit_leader_x,
+        office.specialist_x,
+        office.specialist_y,
+        office.secret_clerk,
+        cast.clerk_b,
+    )
+    for official in officials:
         scope = access.scope_of(official)
-        visible = set(access.visible_incoming(scope).filter(pk__in=[d.pk for d in docs]).values_list("pk", flat=True))
-        assert set(find(official, "muong lat")) == visible, official.username
+        expected = set(access.visible_incoming(scope).filter(pk__in=[d.pk for d in docs]).values_list("pk", flat=True))
+        assert set(find(official, "muong lat", kinds=[docsearch.INCOMING])) == expected, official.username
+        expected_out = set(access.visible_outgoing(scope).filter(pk__in=[d.pk for d in drafts]).values_list("pk", flat=True))
+        assert set(find(official, "muong lat", kinds=[docsearch.OUTGOING])) == expected_out, official.username
+    # "Assigned to me"
+    assert find(office.specialist_y, "muong lat", assigned_to_me=True) == [docs[1].pk]
 
 
 @pytest.mark.parametrize(
