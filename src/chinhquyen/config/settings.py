@@ -264,24 +264,6 @@ EXTRACT_MAX_BYTES = env_int("EXTRACT_MAX_BYTES", 100 * 1024 * 1024)
 #: Most pages read from one PDF.
 EXTRACT_MAX_PAGES = env_int("EXTRACT_MAX_PAGES", 1000)
 
-# --- Search and text extraction (core.search, core.ocr; issue 5; docs/paper-intake.md) ---------
-#: Relevance order ranks only the newest this-many matches (bounds the cost of a very common word).
-SEARCH_RANK_CANDIDATES = env_int("SEARCH_RANK_CANDIDATES", 1000)
-#: Result counts stop here ("more than 1000").
-SEARCH_COUNT_CAP = env_int("SEARCH_COUNT_CAP", 1000)
-#: Tesseract languages for OCR (`vie`, or `vie+eng`).
-OCR_LANGUAGES = env_str("OCR_LANGUAGES", "vie")
-#: Resolution scanned PDF pages are rendered at for OCR (dots per inch).
-OCR_DPI = env_int("OCR_DPI", 300)
-#: Seconds Tesseract may spend on one page before the extraction fails (retryable).
-OCR_PAGE_TIMEOUT = env_int("OCR_PAGE_TIMEOUT", 120)
-#: Scanned pages OCR'd per file; the rest is skipped with a warning.
-OCR_MAX_PAGES = env_int("OCR_MAX_PAGES", 100)
-#: Largest file text is extracted from (bytes); larger ones fail visibly.
-EXTRACT_MAX_BYTES = env_int("EXTRACT_MAX_BYTES", 100 * 1024 * 1024)
-#: Most pages read from one PDF.
-EXTRACT_MAX_PAGES = env_int("EXTRACT_MAX_PAGES", 1000)
-
 # --- One-stop shop (procedures, dossiers; issue 8) -------------------------------------------
 #: The public tracking page the receipt's QR code opens; `{code}` is replaced by the dossier code.
 DOSSIER_TRACKING_URL = env_str("DOSSIER_TRACKING_URL", "http://127.0.0.1:8000/tra-cuu-ho-so/?code={code}")
