@@ -8,8 +8,10 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-#: Letters of the Vietnamese (Latin) alphabet, spaces, apostrophes, hyphens and dots.
-_NAME_RE = re.compile(r"^[A-Za-zÀ-ỹĐđ\s'.\-]+$")
+#: Base letters of the Vietnamese (Latin) alphabet, spaces, apostrophes, hyphens and dots (after NFD).
+_NAME_RE = re.compile(r"^[A-Za-zĐđ\s'.\-]+$")
+#: The combining marks Vietnamese uses: tones (grave, acute, tilde, hook, dot below), circumflex, breve, horn.
+_VIETNAMESE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b"))
 _ID_RE = re.compile(r"^\d{12}$")
 _PHONE_RE = re.compile(r"^(\+84|0)\d{9,10}$")
 
@@ -22,7 +24,7 @@ def clean_name(value: str) -> str:
     value = _nfc(value)
     if len(value) > 255:
         raise forms.ValidationError(_("The name is too long (at most 255 characters)."))
-    if not _NAME_RE.match(value):
+    if not _NAME_RE.match(unicodedata.normalize("NFD", value).translate(_VIETNAMESE_MARKS)):
         raise forms.ValidationError(_("Write the name in Vietnamese letters only (no digits or other scripts)."))
     return value
 
