@@ -54,3 +54,4 @@ def surveyed_agencies(official: Account) -> list[Agency]:
 PROVINCE_ONLY = _("Only the province's leaders and administrators see every agency's figures.")
 UNKNOWN_INDICATOR = _("No such indicator.")
 UNKNOWN_AGENCY = _("No such agency.")
+ADMIN_ONLY = _("Only an agency's administrator fills in its yearly survey.")

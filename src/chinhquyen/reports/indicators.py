@@ -639,7 +639,7 @@ class Metric:
     denominator: str = ""
     saturation: float = 1.0
     #: Why it is not estimated (the platform does not hold the data, or the formula is unknown).
-    unknown: str = ""
+    unknown: str | Promise = ""
 
 
 class Group766(Indicator):
@@ -689,7 +689,7 @@ class Group766(Indicator):
                     "denominator": counters.get(metric.denominator) if metric.denominator else None,
                     "rate": round(100 * rate, 1) if rate is not None else None,
                     "points": got,
-                    "unknown": metric.unknown,
+                    "unknown": str(metric.unknown),
                 }
             )
         value = Value(
@@ -819,6 +819,56 @@ class MDSH(Group766):
     )
 
 
+# --- the yearly survey (what the platform cannot count) --------------------------------------------
+class SurveyComputers(Indicator):
+    code = "KS_MAY_TINH"
+    group = "survey"
+    title = _("Computers per official (yearly survey)")
+    definition = _(
+        "From the yearly survey the agencies' administrators fill in for the period's year: computers in use "
+        "by officials, per 100 officials. Agencies that did not answer are left out."
+    )
+    numerator_label = _("computers")
+    denominator_label = _("officials")
+    legal_reference = "Quyết định 749/QĐ-TTg (Chương trình Chuyển đổi số quốc gia); khảo sát hằng năm của tỉnh"
+
+    def base(self, agency_ids: Iterable[int] | None, period: Period) -> QuerySet[Any]:
+        from chinhquyen.reports.models import SurveyResponse
+
+        queryset = SurveyResponse.objects.filter(year=period.start.year)
+        if agency_ids is not None:
+            queryset = queryset.filter(agency_id__in=list(agency_ids))
+        return queryset
+
+    def by_agency(self, agency_ids: Iterable[int] | None, period: Period) -> dict[int, Value]:
+        rows = self.base(agency_ids, period).values("agency_id", "computers", "officials")
+        return {r["agency_id"]: Value.of(r["computers"], r["officials"]) for r in rows}
+
+    def records(self, agency_ids: Iterable[int] | None, period: Period, part: str = "numerator") -> QuerySet[Any]:
+        return self.base(agency_ids, period)
+
+
+def survey_by_level(year: int) -> list[dict[str, Any]]:
+    """The survey's counts added up by level of agency (province, commune…), one GROUP BY."""
+    from django.db.models import Sum
+
+    from chinhquyen.reports.models import COUNTS, SurveyResponse
+
+    rows = (
+        SurveyResponse.objects.filter(year=year)
+        .values("agency__level")
+        .annotate(agencies=Count("pk"), iso_9001=Count("pk", filter=Q(iso_9001=True)), **{name: Sum(name) for name, _label in COUNTS})
+        .order_by("agency__level")
+    )
+    out = []
+    for row in rows:
+        item = dict(row)
+        item["level"] = item.pop("agency__level")
+        item["computers_per_100"] = round(100 * item["computers"] / item["officials"], 1) if item["officials"] else None
+        out.append(item)
+    return out
+
+
 # --- registry ----------------------------------------------------------------------------------------
 REGISTRY: dict[str, Indicator] = {}
 
@@ -851,6 +901,7 @@ for _cls in (
     TTTT,
     MDHL,
     MDSH,
+    SurveyComputers,
 ):
     register(_cls())
 
@@ -860,6 +911,7 @@ GROUP_TITLES = {
     "exchange": _("Document exchange"),
     "dossiers": _("One-stop shop"),
     "766": _("Decision 766 index (estimate)"),
+    "survey": _("Yearly survey"),
 }
 
 

@@ -108,7 +108,9 @@ def province_view(request: HttpRequest) -> HttpResponse:
     period, year, month = _period(request)
     context = _context(request, period, year, month)
     roll_up = context["roll_up"]
-    rank_code = request.GET.get("rank") if request.GET.get("rank") in indicators.REGISTRY else DEFAULT_RANK
+    rank_code = request.GET.get("rank") or DEFAULT_RANK
+    if rank_code not in indicators.REGISTRY:
+        rank_code = DEFAULT_RANK
     rank = indicators.get(rank_code)
     computed = selectors.figures(None, period, roll_up=roll_up)
     table = selectors.province_table(period, sorted(set(TABLE_CODES) | {rank_code}), roll_up=roll_up)
@@ -132,6 +134,7 @@ def province_view(request: HttpRequest) -> HttpResponse:
             ),
             "trend_chart": _trend_chart(rank, None, year, roll_up),
             "indicators": list(indicators.REGISTRY.values()),
+            "survey_levels": indicators.survey_by_level(year),
         }
     )
     return render(request, "reports/province.html", context)
@@ -235,3 +238,51 @@ def public_view(request: HttpRequest) -> HttpResponse:
         }
     )
     return render(request, "reports/public.html", context)
+
+
+def survey_view(request: HttpRequest) -> HttpResponse:
+    """The agency administrator's yearly survey: the form for a year, and the years already answered."""
+    from chinhquyen.reports import services
+    from chinhquyen.reports.forms import SurveyForm
+
+    official = _official(request)
+    agencies = access.surveyed_agencies(official)
+    if not agencies:
+        return _error(request, PermissionDenied("permission_denied", access.ADMIN_ONLY))
+    chosen = next((a for a in agencies if str(a.pk) == (request.POST.get("agency") or request.GET.get("agency"))), agencies[0])
+    this_year = timezone.localdate().year
+    error = None
+    if request.method == "POST":
+        form = SurveyForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            year = data.pop("year")
+            try:
+                services.submit_survey(actor=official, agency=chosen, year=year, data=services.SurveyData(**data))
+            except DomainError as exc:
+                error = exc.message
+                for field, messages in exc.fields.items():
+                    for message in messages if isinstance(messages, list) else [messages]:
+                        form.add_error(field if field in form.fields else None, str(message))
+            else:
+                return redirect(f"{request.path}?agency={chosen.pk}&saved={year}")
+    else:
+        previous = services.survey_history(chosen)
+        initial: dict[str, Any] = {"year": this_year}
+        if previous:
+            latest = previous[0]
+            initial.update({f: getattr(latest, f) for f in SurveyForm.base_fields if f != "year"})
+            initial["year"] = this_year
+        form = SurveyForm(initial=initial)
+    return render(
+        request,
+        "reports/survey.html",
+        {
+            "form": form,
+            "error": error,
+            "agencies": agencies,
+            "agency": chosen,
+            "history": services.survey_history(chosen),
+            "saved": request.GET.get("saved"),
+        },
+    )

@@ -52,7 +52,11 @@ def test_the_open_data_follows_its_schema_in_json_and_csv(office_world):
     assert {i["code"] for i in data["indicators"]} == {r["indicator_code"] for r in data["rows"]}
     assert not any(r["indicator_code"].startswith("766_") for r in data["rows"])  # estimates are not published
     province = {r["indicator_code"]: r for r in data["rows"] if r["scope"] == "province"}
-    assert (province["VB_DEN_DIEN_TU"]["numerator"], province["VB_DEN_DIEN_TU"]["denominator"], province["VB_DEN_DIEN_TU"]["ratio"]) == (4, 5, 80.0)
+    assert (province["VB_DEN_DIEN_TU"]["numerator"], province["VB_DEN_DIEN_TU"]["denominator"], province["VB_DEN_DIEN_TU"]["ratio"]) == (
+        4,
+        5,
+        80.0,
+    )
     response = Client().get("/chi-so/", {"year": 2026, "dinh-dang": "csv"})
     body = response.content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body)))
