@@ -95,3 +95,23 @@ def test_decision_766_groups_are_estimates_with_their_counters(dossier_world, on
     assert ckmb.points is None and all(m["unknown"] for m in ckmb.counters["metrics"])
     tttt = indicators.get("766_TTTT").compute(a, FEBRUARY)
     assert tttt.points is None and tttt.counters["with_payment"] == 0  # no fee paid yet: nothing to estimate
+
+
+def test_a_merged_agency_keeps_its_figures_and_rolls_up_to_its_successor_on_request(office_world, dossier_world, one_stop):
+    from chinhquyen.organizations import services as org
+    from chinhquyen.reports import selectors
+
+    cast = office_world.cast
+    a, b = cast.agency_a.pk, cast.agency_b.pk
+    org.record_succession(predecessors=[cast.agency_b], successors=[cast.agency_a], kind="merger", effective_date=dt.date(2026, 7, 1))
+    indicator = indicators.get("VB_DEN_DIEN_TU")
+    own = selectors.by_agency(indicator, None, MARCH)
+    assert {k: (v.numerator, v.denominator) for k, v in own.items()} == {a: (2, 3), b: (2, 2)}
+    rolled = selectors.by_agency(indicator, None, MARCH, roll_up=True)
+    assert {k: (v.numerator, v.denominator, v.ratio) for k, v in rolled.items()} == {a: (4, 5, 80.0)}
+    value = selectors.compute(indicator, [a], MARCH, roll_up=True)
+    assert (value.numerator, value.denominator) == (4, 5)
+    assert (selectors.compute(indicator, [a], MARCH).numerator, selectors.compute(indicator, [a], MARCH).denominator) == (2, 3)
+    # dossier figures roll up through the one-stop counters (B had none: A's stay)
+    received = selectors.by_agency(indicators.get("HS_TIEP_NHAN"), [a], FEBRUARY, roll_up=True)
+    assert received[a].numerator == 5
