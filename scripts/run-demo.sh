@@ -15,6 +15,8 @@ export ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost}
 export DEMO_PASSWORD=${DEMO_PASSWORD:-ChinhQuyen@2026}
 $bin/chinhquyen migrate --no-input -v0
 $bin/chinhquyen load_demo
+# Signing keys for the demo leaders and agencies (DEMO PKI; password printed), once per database.
+[ -s var/pki/.loaded ] || { $bin/chinhquyen pki demo var/pki --load && date -u > var/pki/.loaded; }
 echo
 echo "chinhquyen chạy tại / is serving at: http://127.0.0.1:$port/"
 echo "Tài khoản demo / demo logins (mật khẩu / password: $DEMO_PASSWORD):"
