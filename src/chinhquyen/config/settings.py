@@ -337,3 +337,7 @@ EXCHANGE_SIGNING_CERT_FILE = env_str("EXCHANGE_SIGNING_CERT_FILE", "")
 HUB_CLOCK_SKEW_SECONDS = env_int("HUB_CLOCK_SKEW_SECONDS", 300)
 HUB_MAX_PACKAGE_BYTES = env_int("HUB_MAX_PACKAGE_BYTES", 50 * 1024 * 1024)
 HUB_RETENTION_DAYS = env_int("HUB_RETENTION_DAYS", 90)
+
+# --- Indicators and reports (reports, issue 10; docs/open-data.md) ---------------------------
+#: Seconds the dashboards' figures are kept in the cache; the pages say when they were computed.
+REPORTS_CACHE_SECONDS = env_int("REPORTS_CACHE_SECONDS", 0 if TESTING else 300)
