@@ -235,10 +235,10 @@ def signatures_of(attachments: list[Any]) -> list[FileSignatures]:
     if not pdfs:
         return []
     latest: dict[str, Any] = {}
-    for report in ValidationReport.objects.filter(
+    for row in ValidationReport.objects.filter(
         subject_type=SUBJECT_TYPE, subject_id__in=[str(a.pk) for a in pdfs], superseded_by__isnull=True
     ).order_by("pk"):
-        latest[report.subject_id] = report
+        latest[row.subject_id] = row
     out = []
     for attachment in pdfs:
         report = latest.get(str(attachment.pk))
