@@ -294,8 +294,13 @@ def _document_deleted(sender: Any, instance: Document, **kwargs: Any) -> None:
     search.remove(INCOMING if isinstance(instance, IncomingDocument) else OUTGOING, [instance.pk])
 
 
+#: Events after which the entry is rewritten: their text is indexed, or they come with assignment
+#: changes (bulk writes that send no signal). Openings, reminders and deliveries change nothing indexed.
+REINDEX_EVENTS = frozenset({*INSTRUCTION_EVENTS, *COMMENT_EVENTS, EventKind.EXTENSION_GRANTED, EventKind.CANCELLED})
+
+
 def _event_saved(sender: Any, instance: DocumentEvent, raw: bool = False, **kwargs: Any) -> None:
-    if raw:
+    if raw or instance.kind not in REINDEX_EVENTS:
         return
     document = instance.incoming or instance.outgoing
     if document is not None:

@@ -259,3 +259,19 @@ def test_reindex_rebuilds_the_entries(office):
     written = search.reindex(list(docsearch.KINDS))
     assert written[docsearch.INCOMING] >= 1
     assert find(office.cast.clerk_a, "moc chau") == [doc.pk]
+
+
+def test_filters_issuer_type_dates_and_order(office):
+    import datetime as dt
+
+    old = register(office, subject="Kế hoạch Sơn La một", code_number="50", issued_date=dt.date(2025, 3, 1))
+    new = register(office, subject="Kế hoạch Sơn La hai", code_number="51", issuer_name="Sở Tài chính tỉnh Sơn La", issuer_code="")
+    clerk = office.cast.clerk_a
+    assert find(clerk, "son la") == [new.pk, old.pk]  # newest first
+    assert find(clerk, "son la", issuer="SỞ TÀI CHÍNH TỈNH SƠN LA") == [new.pk]
+    assert find(clerk, "son la", date_to=dt.date(2025, 12, 31)) == [old.pk]
+    assert find(clerk, "son la", doc_type="decision") == [new.pk, old.pk]
+    assert find(clerk, "son la", doc_type="plan") == []
+    scope = access.scope_of(clerk)
+    ranked = docsearch.search_documents(scope, "son la mot", order="relevance")
+    assert ranked.results[0].document.pk == old.pk
