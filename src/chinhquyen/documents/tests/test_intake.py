@@ -108,3 +108,21 @@ def test_an_unreadable_scan_fails_visibly_and_others_cannot_see_it(office, clien
 def test_only_clerks_upload_scans(office, client):
     login(client, office.specialist_x)
     assert client.get(reverse("documents:intake")).status_code == 403
+
+
+def test_photos_of_the_pages_become_one_pdf_scan(office, client):
+    import io
+
+    from PIL import Image
+
+    def photo() -> bytes:
+        out = io.BytesIO()
+        Image.new("RGB", (200, 280), "white").save(out, format="PNG")
+        return out.getvalue()
+
+    login(client, office.cast.clerk_a)
+    pages = [SimpleUploadedFile(f"trang-{i}.png", photo(), "image/png") for i in (1, 2)]
+    response = client.post(reverse("documents:intake"), {"scan": pages})
+    assert response.status_code == 302
+    job = JobProgress.objects.get(kind=intake.INTAKE_KIND)
+    assert job.report["storage_name"].endswith(".pdf") and job.report["pages"] == 2

@@ -275,3 +275,52 @@ def test_filters_issuer_type_dates_and_order(office):
     scope = access.scope_of(clerk)
     ranked = docsearch.search_documents(scope, "son la mot", order="relevance")
     assert ranked.results[0].document.pk == old.pk
+
+
+def test_the_reindex_command_rebuilds_documents(office):
+    import io
+
+    from django.core.management import call_command
+
+    from chinhquyen.core import search
+
+    doc = register(office, subject="Quy hoạch vùng Điện Biên")
+    search.remove(docsearch.INCOMING, [doc.pk])
+    out = io.StringIO()
+    call_command("search", "reindex", "--kind", docsearch.INCOMING, stdout=out, stderr=io.StringIO())
+    assert find(office.cast.clerk_a, "dien bien") == [doc.pk]
+
+
+def test_an_encrypted_pdf_fails_visibly(office):
+    from django.core.files.storage import default_storage
+    from pypdf import PdfReader, PdfWriter
+
+    from chinhquyen.documents.testing import pdf_bytes
+
+    doc = register(office, subject="Văn bản có tệp khóa")
+    attachment = Attachment.objects.get(incoming=doc)
+    writer = PdfWriter(clone_from=PdfReader(__import__("io").BytesIO(pdf_bytes(1))))
+    writer.encrypt(user_password="bi-mat", owner_password="bi-mat")
+    locked = __import__("io").BytesIO()
+    writer.write(locked)
+    with default_storage.open(attachment.file.name, "wb") as handle:
+        handle.write(locked.getvalue())
+    run_jobs()
+    job = docsearch.extraction_jobs([attachment.pk])[attachment.pk]
+    assert job.status == JobStatus.FAILED and job.report["code"] == "extract.encrypted"
+
+
+def test_the_search_box_is_on_every_official_page_and_the_api_pages(office, client):
+    for i in range(3):
+        register(office, subject=f"Báo cáo Lai Châu số {i}", code_number=str(60 + i))
+    client.login(username=office.cast.clerk_a.username, password=PASSWORD)
+    home = client.get("/")
+    assert home.status_code in (200, 302)
+    page = client.get(reverse("documents:registers"))
+    assert 'id="cq-search-box"' in page.content.decode()
+    first = client.get("/api/v1/documents/search/", {"q": "lai chau", "limit": 2}).json()
+    assert len(first["results"]) == 2 and first["next"]
+    second = client.get(first["next"]).json()
+    assert len(second["results"]) == 1 and second["next"] is None
+    ids = {r["id"] for r in first["results"]} | {r["id"] for r in second["results"]}
+    assert len(ids) == 3
