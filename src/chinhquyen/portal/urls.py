@@ -1,27 +1,51 @@
 """The public service portal: `/dich-vu-cong/` (public pages; account pages check the login themselves)."""
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.urls import path
 
 from chinhquyen.portal import views
 
 app_name = "portal"
 
+#: The citizens' pages run no script at all and load nothing from elsewhere.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
+)
+
+
+def _csp(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+    return wrapper
+
+
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("thu-tuc/", views.procedure_list, name="procedures"),
-    path("thu-tuc/<str:code>/", views.procedure_detail, name="procedure"),
-    path("thu-tuc/<str:code>/nop-truc-tuyen/", views.start_application, name="apply"),
-    path("tra-cuu/", views.tracking, name="tracking"),
-    path("thong-ke/", views.statistics, name="statistics"),
-    path("dang-ky/", views.sign_up, name="sign_up"),
-    path("xac-nhan/<str:token>/", views.verify_email, name="verify"),
-    path("dang-nhap/", views.log_in, name="login"),
-    path("dang-xuat/", views.log_out, name="logout"),
-    path("ho-so-cua-toi/", views.my_dossiers, name="my_dossiers"),
-    path("ho-so-cua-toi/<str:code>/", views.my_dossier, name="my_dossier"),
-    path("ho-so-cua-toi/<str:code>/ket-qua/", views.result_download, name="result"),
-    path("ho-so-cua-toi/<str:code>/danh-gia/", views.rate, name="rate"),
-    path("ho-so-nhap/<int:pk>/", views.draft_view, name="draft"),
-    path("ho-so-nhap/<int:pk>/kiem-tra/", views.check_view, name="check"),
-    path("da-nop/<str:code>/", views.submitted, name="submitted"),
+    path("", _csp(views.home), name="home"),
+    path("thu-tuc/", _csp(views.procedure_list), name="procedures"),
+    path("thu-tuc/<str:code>/", _csp(views.procedure_detail), name="procedure"),
+    path("thu-tuc/<str:code>/nop-truc-tuyen/", _csp(views.start_application), name="apply"),
+    path("tra-cuu/", _csp(views.tracking), name="tracking"),
+    path("thong-ke/", _csp(views.statistics), name="statistics"),
+    path("dang-ky/", _csp(views.sign_up), name="sign_up"),
+    path("xac-nhan/<str:token>/", _csp(views.verify_email), name="verify"),
+    path("dang-nhap/", _csp(views.log_in), name="login"),
+    path("dang-xuat/", _csp(views.log_out), name="logout"),
+    path("ho-so-cua-toi/", _csp(views.my_dossiers), name="my_dossiers"),
+    path("ho-so-cua-toi/<str:code>/", _csp(views.my_dossier), name="my_dossier"),
+    path("ho-so-cua-toi/<str:code>/ket-qua/", _csp(views.result_download), name="result"),
+    path("ho-so-cua-toi/<str:code>/danh-gia/", _csp(views.rate), name="rate"),
+    path("ho-so-nhap/<int:pk>/", _csp(views.draft_view), name="draft"),
+    path("ho-so-nhap/<int:pk>/kiem-tra/", _csp(views.check_view), name="check"),
+    path("da-nop/<str:code>/", _csp(views.submitted), name="submitted"),
 ]

@@ -143,7 +143,7 @@ def _find_dossier(code: str, key: str) -> Dossier | None:
     """By the applicant's ID number, or by the secret printed on the receipt (the same None for every miss)."""
     key = key.strip()
     dossier = dossier_selectors.public_dossier(code=code, id_number=key)
-    if dossier is None and 0 < len(key) <= 8 and not key.isdigit():
+    if dossier is None and 0 < len(key) <= 8:  # ID numbers have 9 or more digits; the secret may be all digits
         candidate = (
             Dossier.objects.select_related("procedure", "receiving_agency", "competent_agency", "current_agency").filter(code=code).first()
         )

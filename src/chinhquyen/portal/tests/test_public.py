@@ -122,3 +122,15 @@ def test_statistics_page_draws_svg_charts(client, one_stop, fake_clock):
     assert response.status_code == 200
     assert html.count("<svg") == 3
     assert one_stop.cast.agency_a.name in html
+
+
+def test_every_portal_page_has_a_content_security_policy_with_no_script(client, one_stop):
+    for path in ("/dich-vu-cong/", "/dich-vu-cong/thu-tuc/1.000459/", "/dich-vu-cong/tra-cuu/", "/dich-vu-cong/dang-nhap/"):
+        response = client.get(path)
+        assert "script-src 'none'" in response["Content-Security-Policy"], path
+        assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+
+
+def test_forms_carry_a_csrf_token(client):
+    for path in ("/dich-vu-cong/dang-nhap/", "/dich-vu-cong/dang-ky/"):
+        assert 'name="csrfmiddlewaretoken"' in client.get(path).content.decode(), path
