@@ -29,6 +29,7 @@ from chinhquyen.documents.forms import (
     TextForm,
     VersionForm,
 )
+from chinhquyen.documents.integrations import exchange as exchange_wiring
 from chinhquyen.documents.integrations.pages import integration_context, signing_secret
 from chinhquyen.documents.models import (
     IncomingDocument,
@@ -199,6 +200,8 @@ def _incoming_actions(scope: Scope, document: IncomingDocument) -> set[str]:
     s = document.status
     if clerk and s == IncomingStatus.RECEIVED:
         actions.add("register")
+        if document.source == "electronic":
+            actions.add("reject")  # edXML 02, with a reason
     if clerk and s in (IncomingStatus.REGISTERED, IncomingStatus.PRESENTED):
         actions.add("present")
         if s == IncomingStatus.REGISTERED and services.rules_of(document.agency_id).direct_to_unit:
@@ -263,6 +266,8 @@ def incoming_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action == "register":
             services.register_received_document(actor=actor, document=document)
+        elif action == "reject":
+            exchange_wiring.reject_received(actor=actor, document=document, reason=post.get("reason", ""))
         elif action == "present":
             form = PresentForm(post)
             if not form.is_valid():

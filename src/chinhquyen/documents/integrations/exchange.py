@@ -26,6 +26,7 @@ import logging
 from typing import Any
 
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.errors import DomainError
@@ -298,3 +299,31 @@ def report_progress(document: Any) -> None:
         return
     staff = {"staff": str(document.registered_by or "")[:100]} if document.registered_by_id else None
     services.report_status(inbound=row, code=code, staff=staff)
+
+
+def reject_received(*, actor: Any, document: Any, reason: str) -> Any:
+    """The clerk refuses an electronic document received by mistake (wrong recipient, unreadable…):
+    it leaves the "to register" list with the reason on its timeline, and status 02 goes back to
+    the sender with that reason (STANDARDS §1.8; exchange requires one)."""
+    from chinhquyen.documents import access, services
+    from chinhquyen.documents.models import EventKind, IncomingDocument, IncomingStatus, Source
+    from chinhquyen.exchange import services as exchange
+
+    access.require(access.is_clerk(access.scope_of(actor), document.agency_id))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise DomainError("documents.reason_required", _("Give the reason for rejecting the document."), fields={"reason": "required"})
+    at = services._now(None)
+    with transaction.atomic():
+        document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+        if document.status != IncomingStatus.RECEIVED or document.source != Source.ELECTRONIC:
+            raise DomainError("documents.wrong_status", _("Only an electronic document not yet registered can be rejected."))
+        row = _inbox_row(document.agency_id, document.edxml_document_id)
+        document.status = IncomingStatus.CANCELLED
+        document.cancel_reason = reason[:500]
+        document.save(update_fields=["status", "cancel_reason"])
+        services._event(document, EventKind.CANCELLED, actor, at, _("Rejected: %(reason)s") % {"reason": reason}, data={"status": "02"})
+        services._audit("incoming.rejected", document, actor, {"reason": reason})
+        if row is not None:
+            exchange.report_status(inbound=row, code="02", description=reason[:500], actor=actor)
+    return document

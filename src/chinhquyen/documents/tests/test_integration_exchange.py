@@ -247,3 +247,31 @@ def test_a_recall_shows_on_both_sides(office, peers, client):
     client.force_login(cast.clerk_b)
     page = client.get(reverse("documents:incoming_detail", args=[received.pk])).content.decode()
     assert "Sai đối tượng áp dụng" in page
+
+
+def test_the_clerk_rejects_a_received_package_with_a_reason_and_02_goes_back(office, peers, client):
+    from chinhquyen.core.errors import DomainError
+
+    cast = office.cast
+    exchange.queue_package(
+        package=sample_package(
+            sender=cast.agency_b.code,
+            recipients=[cast.agency_a.code],
+            attachments=(edxml.Attachment("cid:1", "cong-van.pdf", pdf_bytes(1, text="Gui nham noi nhan")),),
+        ),
+        actor=None,
+    )
+    _send(peers, cast.agency_a.code)
+    delivery.fetch_inbound(peers.a)
+    [document] = IncomingDocument.objects.filter(agency=cast.agency_a, source="electronic")
+    client.force_login(cast.clerk_a)
+    page = client.get(reverse("documents:incoming_detail", args=[document.pk])).content.decode()
+    assert "/reject/" in page
+    with pytest.raises(DomainError):
+        wiring.reject_received(actor=cast.clerk_a, document=document, reason="  ")
+    client.post(reverse("documents:incoming_action", args=[document.pk, "reject"]), {"reason": "Gửi nhầm nơi nhận"})
+    document.refresh_from_db()
+    assert document.status == IncomingStatus.CANCELLED
+    [row] = Outbox.objects.filter(kind="status", sender_code=cast.agency_a.code, status_code="02")
+    assert "Gửi nhầm nơi nhận".encode() in bytes(row.payload)
+    assert _status_rows(cast.agency_a.code) == ["01", "02"]
