@@ -29,7 +29,7 @@ T = TypeVar("T")
 
 
 def cache_seconds() -> int:
-    return int(getattr(settings, "REPORTS_CACHE_SECONDS", 0 if getattr(settings, "TESTING", False) else 300))
+    return int(settings.REPORTS_CACHE_SECONDS)
 
 
 @dataclass
