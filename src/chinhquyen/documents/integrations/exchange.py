@@ -199,10 +199,7 @@ def on_package(package: Any) -> None:
 
     agency = _agency(package.recipient_code)
     if agency is None:
-        # Routed to this deployment by the node's directory but not an agency of its tree (yet):
-        # the package stays in exchange's inbox (operators' page); the office has no clerk for it.
-        logger.warning("package %s for %s: no such agency in this deployment", package.document_id, package.recipient_code)
-        return
+        raise DomainError("documents.unknown_recipient", _("No agency %(code)s here.") % {"code": package.recipient_code})
     if package.business_type in ("recall", "replace") and package.target_document_id:
         _cancel(agency, package.target_document_id, _("Recalled by the sender (package %(id)s).") % {"id": package.document_id})
     if package.business_type == "recall":
