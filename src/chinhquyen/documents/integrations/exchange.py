@@ -199,7 +199,10 @@ def on_package(package: Any) -> None:
 
     agency = _agency(package.recipient_code)
     if agency is None:
-        raise DomainError("documents.unknown_recipient", _("No agency %(code)s here.") % {"code": package.recipient_code})
+        # Routed to this deployment by the node's directory but not an agency of its tree (yet):
+        # the package stays in exchange's inbox (operators' page); the office has no clerk for it.
+        logger.warning("package %s for %s: no such agency in this deployment", package.document_id, package.recipient_code)
+        return
     if package.business_type in ("recall", "replace") and package.target_document_id:
         _cancel(agency, package.target_document_id, _("Recalled by the sender (package %(id)s).") % {"id": package.document_id})
     if package.business_type == "recall":
@@ -265,8 +268,9 @@ def _recall_received(inbound_id: int, reason: str) -> None:
     if row is None:
         return
     agency = _agency(row.recipient_code)
-    if agency is not None:
-        _cancel(agency, row.document_id, reason or _("recall requested"))
+    if agency is None:
+        return  # not an agency of the office here: nothing to cancel, nobody to answer for it
+    _cancel(agency, row.document_id, reason or _("recall requested"))
     services.report_status(inbound=inbound_id, code="15")
 
 
