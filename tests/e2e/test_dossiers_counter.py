@@ -69,7 +69,7 @@ def test_a_dossier_at_the_counter_from_intake_to_return_on_time(live_server, bro
 
     # Intake in few keystrokes: type-ahead without accents, pick, tick the checklist.
     counter.goto(f"{live_server.url}/dossiers/counter/")
-    counter.get_by_role("searchbox").fill("tinh trang hon nhan")
+    counter.locator("#procedure-search").fill("tinh trang hon nhan")
     counter.locator(f'button[data-code="{PROCEDURE}"]').click()
     counter.get_by_test_id("components").wait_for()
     version = Procedure.objects.get(code=PROCEDURE).versions.get()
