@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -263,8 +264,8 @@ class HandlingOnTime(RatioIndicator):
     title = _("Handling deadlines met")
     definition = _(
         "Incoming documents with a handling deadline that fell in the period: those completed by "
-        "their deadline, out of all of them (completed late or still open past the deadline count "
-        "as missed)."
+        "their deadline, out of those completed or past their deadline (completed late or still open "
+        "past the deadline count as missed; open ones whose deadline has not come are left out)."
     )
     numerator_label = _("completed by the deadline")
     denominator_label = _("documents whose deadline fell in the period")
@@ -273,7 +274,9 @@ class HandlingOnTime(RatioIndicator):
     period_field = "due_at"
 
     def scope(self) -> Q:
-        return ~Q(status=IncomingStatus.CANCELLED)
+        # An open document whose deadline has not come yet is neither met nor missed: left out.
+        decided = Q(status=IncomingStatus.COMPLETED) | Q(due_at__lt=timezone.now())
+        return ~Q(status=IncomingStatus.CANCELLED) & decided
 
     def hit(self) -> Q:
         return Q(status=IncomingStatus.COMPLETED, completed_at__lte=F("due_at"))

@@ -91,7 +91,8 @@ class World:
 @pytest.fixture
 def office_world(cast) -> Office:
     """Agency A: 3 incoming (1 paper registered at once, 2 electronic registered 1 and 3 days later),
-    the paper one presented the next working day, instructed and completed before its deadline;
+    the paper one presented the next working day, instructed and completed before its deadline, the
+    quick electronic one presented two working days after it arrived and left open past its deadline;
     2 outgoing issued to agency B (one signed personally and by the organisation, one not), so B
     received 2 internal documents."""
     office = make_office(cast)
@@ -112,6 +113,15 @@ def office_world(cast) -> Office:
         at=_march(3, 11),
     )
     documents.complete_document(actor=cast.specialist_a, document=IncomingDocument.objects.get(pk=paper.pk), at=_march(6))
+    documents.present_document(actor=cast.clerk_a, document=quick, leader=cast.leader_a, at=_march(4, 10))  # a day late
+    documents.instruct_document(
+        actor=cast.leader_a,
+        document=IncomingDocument.objects.get(pk=quick.pk),
+        instruction="Giao chuyên viên xử lý",
+        lead_handler=cast.specialist_a,
+        due_date=dt.date(2026, 3, 20),
+        at=_march(4, 11),
+    )  # never completed: its deadline is missed
     _outgoing(office, "Về việc phê duyệt kế hoạch tuyển dụng công chức năm 2026", _march(5), signed=True)
     _outgoing(office, "Về việc cử cán bộ tham gia tập huấn", _march(6), signed=False)
     return office

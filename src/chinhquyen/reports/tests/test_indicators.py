@@ -36,8 +36,8 @@ def test_office_indicators_count_the_worlds_documents(office_world):
     assert _pair("VB_DEN_DIEN_TU", [b], MARCH) == (2, 2, 100.0)  # the two internal deliveries
     assert _pair("VB_DEN_DIEN_TU", None, MARCH) == (4, 5, 80.0)
     assert _pair("VB_DEN_VAO_SO_KIP_THOI", [a], MARCH) == (2, 3, 66.7)  # the one registered 3 days later is late
-    assert _pair("VB_DEN_TRINH_KIP_THOI", [a], MARCH) == (1, 1, 100.0)
-    assert _pair("VB_DEN_DUNG_HAN", [a], MARCH) == (1, 1, 100.0)
+    assert _pair("VB_DEN_TRINH_KIP_THOI", [a], MARCH) == (1, 2, 50.0)  # one presented two working days later
+    assert _pair("VB_DEN_DUNG_HAN", [a], MARCH) == (1, 2, 50.0)  # one completed in time, one open past its deadline
 
 
 def test_office_indicators_follow_the_period_and_the_agency_filter(office_world):
