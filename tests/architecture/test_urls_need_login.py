@@ -32,12 +32,14 @@ def _walk(resolvers, prefix=""):
 
 
 def _concrete(pattern: str) -> str:
-    path = pattern.lstrip("^").rstrip("$").replace("\\Z", "").replace("\\", "")
+    # Regex groups first (DRF routers: `(?P<pk>[^/.]+)`), then the anchors, which regex routes
+    # put in the middle of the joined pattern.
+    path = re.sub(r"\(\?P<[^>]+>(?:\[[^\]]*\]|[^)])*\)", "1", pattern)
+    path = path.replace("^", "").replace("$", "").replace("\\Z", "").replace("\\.", ".").replace("\\", "")
     path = re.sub(r"<int:[^>]+>", "1", path)
     path = re.sub(r"<(?:str|slug):[^>]+>", "x", path)
     path = re.sub(r"<path:[^>]+>", "x/y", path)
     path = re.sub(r"<[^>]+>", "1", path)
-    path = re.sub(r"\(\?P<[^>]+>[^)]*\)", "1", path)
     path = re.sub(r"\([^)]*\)[?*+]?", "", path)
     return path.replace("?", "")
 
