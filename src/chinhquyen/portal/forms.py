@@ -64,9 +64,15 @@ class TrackingForm(forms.Form):
 class SignUpForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=300)
     identity_number = forms.CharField(label=_("Personal identification number"), max_length=30)
-    email = forms.EmailField(label=_("E-mail"), max_length=254)
-    phone = forms.CharField(label=_("Phone (optional)"), max_length=30, required=False)
+    email = forms.EmailField(label=_("E-mail"), max_length=254, required=False, help_text=_("An e-mail address or a phone number."))
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(render_value=True), max_length=128)
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean() or {}
+        if not data.get("email") and not data.get("phone") and "email" not in self.errors and "phone" not in self.errors:
+            self.add_error("email", _("Give an e-mail address or a phone number."))
+        return data
 
     def clean_full_name(self) -> str:
         return clean_name(self.cleaned_data["full_name"])
@@ -78,8 +84,12 @@ class SignUpForm(forms.Form):
         return clean_phone(self.cleaned_data["phone"])
 
 
+class PhoneCodeForm(forms.Form):
+    code = forms.CharField(label=_("The 6-digit code we sent by SMS"), max_length=6, min_length=6)
+
+
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("E-mail"), max_length=254)
+    username = forms.CharField(label=_("E-mail or phone"), max_length=254)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput, max_length=128)
 
 

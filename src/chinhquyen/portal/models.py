@@ -44,3 +44,19 @@ class DraftFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent by SMS to confirm a phone sign-up; only its keyed hash is kept."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="portal_phone_code")
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("phone confirmation code")
+        verbose_name_plural = _("phone confirmation codes")
+
+    def __str__(self) -> str:
+        return str(self.account_id)

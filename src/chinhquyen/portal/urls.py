@@ -38,6 +38,7 @@ urlpatterns = [
     path("tra-cuu/", _csp(views.tracking), name="tracking"),
     path("thong-ke/", _csp(views.statistics), name="statistics"),
     path("dang-ky/", _csp(views.sign_up), name="sign_up"),
+    path("xac-nhan-so-dien-thoai/", _csp(views.verify_phone), name="verify_phone"),
     path("xac-nhan/<str:token>/", _csp(views.verify_email), name="verify"),
     path("dang-nhap/", _csp(views.log_in), name="login"),
     path("dang-xuat/", _csp(views.log_out), name="logout"),

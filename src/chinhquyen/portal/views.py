@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
+import re
+import secrets
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
@@ -30,12 +33,13 @@ from chinhquyen.core.tasks import queue_email
 from chinhquyen.dossiers import selectors as dossier_selectors
 from chinhquyen.dossiers import services as dossier_services
 from chinhquyen.dossiers.models import Dossier, DossierStatus, Rating, RatingLevel
+from chinhquyen.dossiers.notifications.registry import get_provider
 from chinhquyen.dossiers.throttling import PublicTrackingThrottle
 from chinhquyen.organizations import authentication
 from chinhquyen.organizations import services as org_services
 from chinhquyen.organizations.models import Account, Agency, Applicant
 from chinhquyen.portal import charts, forms
-from chinhquyen.portal.models import Draft, DraftFile
+from chinhquyen.portal.models import Draft, DraftFile, PhoneCode
 from chinhquyen.portal.uploads import check_upload
 from chinhquyen.procedures import selectors as catalogue
 from chinhquyen.procedures.models import Fee, Field, OnlineMode, Procedure, ProcedureLevel, ProcedureVersion
@@ -233,7 +237,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
             try:
                 with transaction.atomic():
                     applicant = org_services.create_applicant(
-                        username=data["email"].lower(),
+                        username=(data["email"] or data["phone"]).lower(),
                         full_name=data["full_name"],
                         password=data["password"],
                         identity_number=data["identity_number"],
@@ -243,13 +247,16 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                     account = applicant.account
                     account.is_active = False
                     account.save(update_fields=["is_active"])
-                    token = signing.dumps({"account": account.pk}, salt=_VERIFY_SALT)
-                    link = request.build_absolute_uri(reverse("portal:verify", args=[token]))
-                    queue_email(
-                        to=[account.email],
-                        subject=_("Confirm your e-mail address"),
-                        body=_("Open this link to activate your account on the public service portal: %(link)s") % {"link": link},
-                    )
+                    if data["email"]:
+                        token = signing.dumps({"account": account.pk}, salt=_VERIFY_SALT)
+                        link = request.build_absolute_uri(reverse("portal:verify", args=[token]))
+                        queue_email(
+                            to=[account.email],
+                            subject=_("Confirm your e-mail address"),
+                            body=_("Open this link to activate your account on the public service portal: %(link)s") % {"link": link},
+                        )
+                    else:
+                        _send_phone_code(account)
             except DomainError as exc:
                 for name, messages in exc.fields.items():
                     target = "email" if name == "username" else name
@@ -257,8 +264,58 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 if not exc.fields:
                     form.add_error(None, exc.message)
             else:
+                if not data["email"]:
+                    request.session["portal_phone_account"] = account.pk
+                    return redirect("portal:verify_phone")
                 return render(request, "portal/check_email.html", {"email": account.email})
     return render(request, "portal/sign_up.html", {"form": form}, status=400 if form.errors else 200)
+
+
+#: Minutes a phone code stays valid, and wrong tries allowed before a new code is needed.
+PHONE_CODE_MINUTES = 10
+PHONE_CODE_TRIES = 5
+
+
+def _code_hash(account: Account, code: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), f"{account.pk}:{code}".encode(), "sha256").hexdigest()
+
+
+def _send_phone_code(account: Account) -> None:
+    code = f"{secrets.randbelow(10**6):06d}"
+    PhoneCode.objects.update_or_create(
+        account=account,
+        defaults={
+            "code_hash": _code_hash(account, code),
+            "expires_at": timezone.now() + dt.timedelta(minutes=PHONE_CODE_MINUTES),
+            "attempts": 0,
+        },
+    )
+    get_provider().send(to=account.phone, text=_("Your confirmation code for the public service portal: %(code)s") % {"code": code})
+
+
+@require_http_methods(["GET", "POST"])
+def verify_phone(request: HttpRequest) -> HttpResponse:
+    """The one-time code sent by SMS at sign-up (the session says which account is waiting)."""
+    pending = PhoneCode.objects.select_related("account").filter(account_id=request.session.get("portal_phone_account") or 0).first()
+    if pending is None:
+        return render(request, "portal/verify_failed.html", status=400)
+    form = forms.PhoneCodeForm(request.POST or None)
+    if request.method == "POST":
+        if not AccountThrottle().allow_request(request, None):  # type: ignore[arg-type]
+            return _too_many(request)
+        if form.is_valid():
+            fresh = pending.expires_at > timezone.now() and pending.attempts < PHONE_CODE_TRIES
+            if fresh and hmac.compare_digest(pending.code_hash, _code_hash(pending.account, form.cleaned_data["code"])):
+                with transaction.atomic():
+                    Account.objects.filter(pk=pending.account_id).update(is_active=True)
+                    pending.delete()
+                request.session.pop("portal_phone_account", None)
+                return render(request, "portal/verified.html")
+            PhoneCode.objects.filter(pk=pending.pk).update(attempts=pending.attempts + 1)
+            form.add_error(
+                "code", _("The code is wrong or has expired.") if fresh else _("Too many tries or the code expired; sign up again.")
+            )
+    return render(request, "portal/verify_phone.html", {"form": form, "phone": pending.account.phone}, status=400 if form.errors else 200)
 
 
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
@@ -285,9 +342,10 @@ def log_in(request: HttpRequest) -> HttpResponse:
             return _too_many(request)
         if form.is_valid():
             try:
-                account = authentication.check_credentials(
-                    username=form.cleaned_data["username"].strip().lower(), password=form.cleaned_data["password"]
-                )
+                username = form.cleaned_data["username"].strip().lower()
+                if "@" not in username:  # a phone number, typed with spaces or dots
+                    username = re.sub(r"[\s.\-()]", "", username)
+                account = authentication.check_credentials(username=username, password=form.cleaned_data["password"])
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:

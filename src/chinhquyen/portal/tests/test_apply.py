@@ -242,3 +242,46 @@ def test_result_download_and_rating(client, citizen, one_stop, fake_clock):
     assert response.status_code == 302
     assert dossier.__class__.objects.get(pk=dossier.pk).rating.level == "very_satisfied"
     assert client.post(f"/dich-vu-cong/ho-so-cua-toi/{dossier.code}/danh-gia/", {"level": "satisfied"}).status_code == 400
+
+
+def test_sign_up_with_a_phone_and_the_sms_code(client, settings, tmp_path):
+    import json
+
+    settings.SMS_PROVIDER = "console"
+    settings.SMS_FILE = str(tmp_path / "sms.jsonl")
+    data = {"full_name": "Phạm Văn Dũng", "identity_number": "001190067890", "phone": "0987 654 321", "password": PASSWORD}
+    response = client.post("/dich-vu-cong/dang-ky/", data)
+    assert response.status_code == 302 and response["Location"] == "/dich-vu-cong/xac-nhan-so-dien-thoai/"
+    account = Account.objects.get(username="0987654321")
+    assert not account.is_active
+    (line,) = (tmp_path / "sms.jsonl").read_text(encoding="utf-8").splitlines()
+    message = json.loads(line)
+    assert message["to"] == "0987654321"
+    code = re.search(r"\b(\d{6})\b", message["text"]).group(1)
+    wrong = "000000" if code != "000000" else "111111"
+    assert client.post("/dich-vu-cong/xac-nhan-so-dien-thoai/", {"code": wrong}).status_code == 400
+    account.refresh_from_db()
+    assert not account.is_active
+    assert client.post("/dich-vu-cong/xac-nhan-so-dien-thoai/", {"code": code}).status_code == 200
+    account.refresh_from_db()
+    assert account.is_active
+    response = client.post("/dich-vu-cong/dang-nhap/", {"username": "0987.654.321", "password": PASSWORD})
+    assert response.status_code == 302
+
+
+def test_phone_code_gives_up_after_five_wrong_tries(client, settings, tmp_path):
+    settings.SMS_FILE = str(tmp_path / "sms.jsonl")
+    data = {"full_name": "Phạm Văn Dũng", "identity_number": "001190067890", "phone": "0987654321", "password": PASSWORD}
+    client.post("/dich-vu-cong/dang-ky/", data)
+    code = re.search(r"(\d{6})", (tmp_path / "sms.jsonl").read_text(encoding="utf-8")).group(1)
+    wrong = "000000" if code != "000000" else "111111"
+    for _ in range(5):
+        client.post("/dich-vu-cong/xac-nhan-so-dien-thoai/", {"code": wrong})
+    assert client.post("/dich-vu-cong/xac-nhan-so-dien-thoai/", {"code": code}).status_code == 400
+    assert not Account.objects.get(username="0987654321").is_active
+
+
+def test_sign_up_needs_an_email_or_a_phone(client):
+    response = client.post("/dich-vu-cong/dang-ky/", {"full_name": "Lê Thị Cúc", "identity_number": "001190012345", "password": PASSWORD})
+    assert response.status_code == 400
+    assert 'id="id_email-error"' in response.content.decode()
