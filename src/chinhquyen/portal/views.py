@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, cast
 
+import requests
 from django.conf import settings
 from django.contrib.auth import login, logout
 from django.core import signing
@@ -22,7 +23,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.throttling import SimpleRateThrottle
@@ -38,7 +39,7 @@ from chinhquyen.dossiers.throttling import PublicTrackingThrottle
 from chinhquyen.organizations import authentication
 from chinhquyen.organizations import services as org_services
 from chinhquyen.organizations.models import Account, Agency, Applicant
-from chinhquyen.portal import charts, forms
+from chinhquyen.portal import charts, forms, oidc
 from chinhquyen.portal.models import Draft, DraftFile, PhoneCode
 from chinhquyen.portal.uploads import check_upload
 from chinhquyen.procedures import selectors as catalogue
@@ -354,7 +355,65 @@ def log_in(request: HttpRequest) -> HttpResponse:
                 else:
                     login(request, account, backend="chinhquyen.organizations.backends.RoleBackend")
                     return redirect(_safe_next(request))
-    return render(request, "portal/login.html", {"form": form, "next": _safe_next(request)}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "portal/login.html",
+        {"form": form, "next": _safe_next(request), "oidc": oidc.enabled()},
+        status=400 if form.errors else 200,
+    )
+
+
+def oidc_start(request: HttpRequest) -> HttpResponse:
+    """Send the visitor to the identity provider with a fresh state and nonce kept in the session."""
+    if not oidc.enabled():
+        raise Http404
+    try:
+        config = oidc.discovery()
+    except (requests.RequestException, ValueError):
+        return render(request, "portal/oidc_failed.html", status=502)
+    state, nonce = secrets.token_urlsafe(24), secrets.token_urlsafe(24)
+    request.session["portal_oidc"] = {"state": state, "nonce": nonce, "next": _safe_next(request)}
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": settings.PORTAL_OIDC_CLIENT_ID,
+            "redirect_uri": request.build_absolute_uri(reverse("portal:oidc_callback")),
+            "scope": "openid",
+            "state": state,
+            "nonce": nonce,
+        }
+    )
+    return redirect(f"{config['authorization_endpoint']}?{query}")
+
+
+def oidc_callback(request: HttpRequest) -> HttpResponse:
+    """Check the state, exchange the code, verify the id_token, and log in the applicant with that ID number."""
+    pending = request.session.pop("portal_oidc", None)
+    if not oidc.enabled() or not pending or not hmac.compare_digest(pending["state"], request.GET.get("state", "")):
+        return render(request, "portal/oidc_failed.html", status=400)
+    try:
+        claims = oidc.exchange_code(
+            code=request.GET.get("code", ""),
+            redirect_uri=request.build_absolute_uri(reverse("portal:oidc_callback")),
+            nonce=pending["nonce"],
+        )
+    except (DomainError, requests.RequestException, ValueError, KeyError):
+        return render(request, "portal/oidc_failed.html", status=400)
+    id_number = str(claims.get(settings.PORTAL_OIDC_ID_CLAIM, ""))
+    if not re.fullmatch(r"\d{12}", id_number):
+        return render(request, "portal/oidc_failed.html", status=400)
+    profile = Applicant.objects.select_related("account").filter(identity_number=id_number, account__is_active=True).first()
+    if profile is None:
+        profile = org_services.create_applicant(
+            username=f"vneid-{id_number}",
+            full_name=str(claims.get("name", "")) or id_number,
+            password=secrets.token_urlsafe(32),
+            identity_number=id_number,
+            email=str(claims.get("email", "")),
+            phone=str(claims.get("phone_number", "")),
+        )
+    login(request, profile.account, backend="chinhquyen.organizations.backends.RoleBackend")
+    return redirect(pending["next"])
 
 
 @require_POST
