@@ -51,7 +51,8 @@ def _tab_to(page, predicate_js, limit=60):
 def test_public_pages_and_the_application_form_have_no_serious_violation(live_server, browser, one_stop, fake_clock):
     dossier = receive(one_stop)
     _citizen()
-    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    # The portal's policy forbids every script; the test's own axe-core is injected past it.
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     public = [
         "/dich-vu-cong/",
