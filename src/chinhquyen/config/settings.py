@@ -298,12 +298,6 @@ PORTAL_OIDC_CLIENT_ID = env_str("PORTAL_OIDC_CLIENT_ID", "")
 PORTAL_OIDC_CLIENT_SECRET = env_str("PORTAL_OIDC_CLIENT_SECRET", "")
 #: The id_token claim that carries the personal identification number (12 digits).
 PORTAL_OIDC_ID_CLAIM = env_str("PORTAL_OIDC_ID_CLAIM", "id_number")
-#: OpenID Connect sign-in (a national identity provider): issuer URL (empty: off), client id and secret.
-PORTAL_OIDC_ISSUER = env_str("PORTAL_OIDC_ISSUER", "")
-PORTAL_OIDC_CLIENT_ID = env_str("PORTAL_OIDC_CLIENT_ID", "")
-PORTAL_OIDC_CLIENT_SECRET = env_str("PORTAL_OIDC_CLIENT_SECRET", "")
-#: The id_token claim that carries the personal identification number (12 digits).
-PORTAL_OIDC_ID_CLAIM = env_str("PORTAL_OIDC_ID_CLAIM", "id_number")
 
 # --- Digital signatures (signing, issue 6; docs/signing.md) ---------------------------------
 #: Secret from which the key that encrypts stored PKCS#12 files is derived (HKDF-SHA256); empty
