@@ -35,7 +35,7 @@ typecheck: setup ## mypy with django-stubs
 	TESTING=1 $(BIN)/mypy src/chinhquyen
 
 schema: setup ## Regenerate the committed OpenAPI file docs/openapi.yaml
-	TESTING=1 $(BIN)/chinhquyen spectacular --file docs/openapi.yaml --validate
+	TESTING=1 $(BIN)/chinhquyen spectacular --lang en --file docs/openapi.yaml --validate
 
 messages: setup ## Update the Vietnamese catalogue and compile it
 	cd src/chinhquyen && TESTING=1 ../../$(BIN)/chinhquyen makemessages -l vi --no-obsolete --no-location

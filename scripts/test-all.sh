@@ -20,7 +20,7 @@ lane() {  # lane NAME COMMAND...
 
 drift() {
   local tmp; tmp=$(mktemp)
-  $bin/chinhquyen spectacular --file "$tmp" --validate 2>/dev/null || { rm -f "$tmp"; return 1; }
+  $bin/chinhquyen spectacular --lang en --file "$tmp" --validate 2>/dev/null || { rm -f "$tmp"; return 1; }
   if ! diff -u docs/openapi.yaml "$tmp"; then echo "docs/openapi.yaml is out of date: run 'make schema'"; rm -f "$tmp"; return 1; fi
   rm -f "$tmp"
 }
