@@ -54,3 +54,14 @@ def other_citizen(db):
         email="binh@example.test",
     )
     return applicant.account
+
+
+def shown(msgid: str, **params: object) -> str:
+    """`msgid` as the page shows it: in the site's language (the catalogue may translate it), HTML-escaped."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.html import escape
+
+    with translation.override(settings.LANGUAGE_CODE):
+        text = translation.gettext(msgid)
+    return str(escape(text % params if params else text))
