@@ -13,6 +13,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.db import transaction
+from django.utils.translation import gettext
 
 from chinhquyen.dossiers import services
 from chinhquyen.dossiers.models import Notification
@@ -60,7 +61,7 @@ def test_the_receipt_reaches_the_applicant_by_email_and_sms_through_the_worker(o
     assert mail_from == settings.DEFAULT_FROM_EMAIL
     message = message_from_bytes(content)
     assert to == ["an@example.test"]
-    assert str(make_header(decode_header(message["Subject"]))) == f"Dossier {dossier.code}"
+    assert str(make_header(decode_header(message["Subject"]))) == gettext("Dossier %(code)s") % {"code": dossier.code}
     body = message.get_payload(decode=True).decode(message.get_content_charset() or "utf-8")
     assert dossier.code in body and "25/02/2026" in body
     sms = [json.loads(line) for line in (tmp_path / "sms.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
+from django.utils.translation import gettext
 
 from chinhquyen.dossiers.models import Dossier
 from chinhquyen.dossiers.tests.conftest import at, receive
@@ -76,7 +77,7 @@ def test_queue_and_overdue_pages(client, one_stop, fake_clock):
     client.force_login(one_stop.processing_a)
     assert dossier.code in client.get("/dossiers/queue/").content.decode()
     fake_clock.set(at(2026, 2, 24, 9, 30))
-    assert "send the apology" in client.get("/dossiers/queue/").content.decode()
+    assert gettext("send the apology") in client.get("/dossiers/queue/").content.decode()
     assert 'data-testid="apology-prompt"' in client.get(f"/dossiers/{dossier.code}/").content.decode()
     fake_clock.set(at(2026, 2, 26, 9))
     client.force_login(one_stop.cast.leader_a)
