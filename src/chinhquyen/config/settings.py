@@ -266,7 +266,7 @@ EXTRACT_MAX_PAGES = env_int("EXTRACT_MAX_PAGES", 1000)
 
 # --- One-stop shop (procedures, dossiers; issue 8) -------------------------------------------
 #: The public tracking page the receipt's QR code opens; `{code}` is replaced by the dossier code.
-DOSSIER_TRACKING_URL = env_str("DOSSIER_TRACKING_URL", "http://127.0.0.1:8000/tra-cuu-ho-so/?code={code}")
+DOSSIER_TRACKING_URL = env_str("DOSSIER_TRACKING_URL", "http://127.0.0.1:8000/dich-vu-cong/tra-cuu/?code={code}")
 #: Dossiers received in person after this time are passed on the next working day (NĐ 61/2018 art. 18).
 DOSSIER_TRANSFER_CUTOFF = env_str("DOSSIER_TRANSFER_CUTOFF", "15:00")
 #: Rate limit of the public tracking API per client address (DRF rate: "30/min").
