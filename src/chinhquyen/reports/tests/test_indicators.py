@@ -86,7 +86,7 @@ def test_decision_766_groups_are_estimates_with_their_counters(dossier_world, on
     assert tdgq.points == 16.0 and tdgq.max_points == 20 and not tdgq.note
     mdhl = indicators.get("766_MDHL").compute(a, FEBRUARY)
     # (3 resolved − 1 late − 1 not satisfied) / 3 = 33.3 %; min(6, 6 × rate / 90 %) = 2.22; PAKN not held
-    assert mdhl.points == 2.22 and mdhl.max_points == 6 and "6 of 18" in mdhl.note
+    assert mdhl.points == 2.22 and mdhl.max_points == 6 and "6/18" in mdhl.note
     mdsh = indicators.get("766_MDSH").compute(a, FEBRUARY)
     assert mdsh.points == 0.0 and mdsh.max_points == 10
     dvctt = indicators.get("766_DVCTT").compute(a, FEBRUARY)

@@ -51,7 +51,7 @@ def _refused(admin, cast, code, **kwargs):
 
 def test_bad_answers_are_refused_with_a_clear_message(cast, admin_a):
     error = _refused(admin_a, cast, "survey.negative", year=2026, data=_data(servers=-1))
-    assert "servers" in error.message and "servers" in error.fields
+    assert "máy chủ" in error.message and "servers" in error.fields
     error = _refused(admin_a, cast, "survey.more_computers_than_officials", year=2026, data=_data(computers=95))
     assert "95" in error.message and "80" in error.message and "note" in error.fields
     _refused(admin_a, cast, "survey.future_year", year=2027, data=_data())
