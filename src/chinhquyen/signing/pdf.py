@@ -348,7 +348,12 @@ def fill_number_and_date(data: bytes, *, number_notation: str, date_line: str) -
 # --- Images ----------------------------------------------------------------------------------
 
 
+#: The names of the images in messages ("the signature image", "the seal image").
+_IMAGE_NAMES = {"signature": _("signature"), "seal": _("seal")}
+
+
 def load_png(data: bytes, *, what: str) -> Image.Image:
+    what = str(_IMAGE_NAMES.get(what, what))
     try:
         image = Image.open(io.BytesIO(data))
         image.load()
