@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.documents.reference import DocumentType, Secrecy, Urgency
+from chinhquyen.documents.services import IncomingInput
 
 DATE_INPUT = ["%d/%m/%Y", "%Y-%m-%d"]
 
@@ -50,6 +51,26 @@ class IncomingForm(forms.Form):
         self.fields["issuer_name"].widget.attrs.update({"autofocus": True, "list": "issuers", "autocomplete": "off"})
         self.fields["document_type"].widget.attrs.update({"list": "document-types", "autocomplete": "off"})
         self.fields["issued_date"].initial = timezone.localdate()
+
+    def incoming_input(self) -> IncomingInput:
+        """The validated fields as the registration service takes them."""
+        data = self.cleaned_data
+        return IncomingInput(
+            issuer_name=data["issuer_name"],
+            issuer_code=data["issuer_code"],
+            code_number=data["code_number"],
+            code_notation=data["code_notation"],
+            issued_date=data["issued_date"],
+            document_type=data["document_type"],
+            subject=data["subject"],
+            signer_name=data["signer_name"],
+            signer_position=data["signer_position"],
+            urgency=data["urgency"] or "",
+            secrecy=data["secrecy"] or "",
+            page_count=data["page_count"],
+            to_places=data["to_places"],
+            document_id=data["document_id"],
+        )
 
 
 class PresentForm(forms.Form):

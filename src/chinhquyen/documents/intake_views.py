@@ -71,27 +71,11 @@ def intake_register(request: HttpRequest, pk: int) -> HttpResponse:
     form = IncomingForm(request.POST or None, initial=intake.initial_values(job))
     error: DomainError | None = None
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             result = services.register_incoming_document(
                 actor=request.user,  # type: ignore[arg-type]
                 agency=agency,
-                data=services.IncomingInput(
-                    issuer_name=data["issuer_name"],
-                    issuer_code=data["issuer_code"],
-                    code_number=data["code_number"],
-                    code_notation=data["code_notation"],
-                    issued_date=data["issued_date"],
-                    document_type=data["document_type"],
-                    subject=data["subject"],
-                    signer_name=data["signer_name"],
-                    signer_position=data["signer_position"],
-                    urgency=data["urgency"] or "",
-                    secrecy=data["secrecy"] or "",
-                    page_count=data["page_count"],
-                    to_places=data["to_places"],
-                    document_id=data["document_id"],
-                ),
+                data=form.incoming_input(),
                 source="paper",
                 scan=intake.stored_scan(job),
             )

@@ -144,22 +144,7 @@ def register_incoming(request: HttpRequest) -> HttpResponse:
             result = services.register_incoming_document(
                 actor=request.user,  # type: ignore[arg-type]
                 agency=agency,
-                data=services.IncomingInput(
-                    issuer_name=data["issuer_name"],
-                    issuer_code=data["issuer_code"],
-                    code_number=data["code_number"],
-                    code_notation=data["code_notation"],
-                    issued_date=data["issued_date"],
-                    document_type=data["document_type"],
-                    subject=data["subject"],
-                    signer_name=data["signer_name"],
-                    signer_position=data["signer_position"],
-                    urgency=data["urgency"] or "",
-                    secrecy=data["secrecy"] or "",
-                    page_count=data["page_count"],
-                    to_places=data["to_places"],
-                    document_id=data["document_id"],
-                ),
+                data=form.incoming_input(),
                 source=data["source"],
                 scan=data.get("scan"),
             )
