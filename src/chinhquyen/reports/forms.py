@@ -18,5 +18,7 @@ class SurveyForm(forms.Form):
     broadband_lines = forms.IntegerField(label=COUNTS[4][1])
     video_endpoints = forms.IntegerField(label=COUNTS[5][1])
     email_accounts = forms.IntegerField(label=COUNTS[6][1])
+    directives_issued = forms.IntegerField(label=_("Directives (Chỉ thị) issued in the year"), required=False)
+    directives_published = forms.IntegerField(label=_("Of them, published on the agency's web portal"), required=False)
     iso_9001 = forms.BooleanField(label=_("Quality management system to TCVN ISO 9001:2015 in force"), required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -35,11 +35,13 @@ from chinhquyen.documents.models import (
     OutgoingStatus,
     Source,
 )
+from chinhquyen.documents.reference import DocumentType
 from chinhquyen.dossiers import selectors as dossier_selectors
 from chinhquyen.dossiers.models import Dossier, DossierStatus, Timeliness
 from chinhquyen.exchange.models import Inbox, MessageKind, Outbox
 from chinhquyen.organizations.models import Agency
 from chinhquyen.procedures.models import Channel, OnlineMode, ProcedureInstance
+from chinhquyen.signing.models import Indication, ValidationReport
 from chinhquyen.workdays import engine
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -47,6 +49,8 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 #: The labels `documents.services._store_signed` puts on the signed versions of an outgoing document.
 PERSONAL_SIGNATURE = "personal signature"
 ORGANIZATION_SIGNATURE = "organisation signature"
+#: The subject type under which `documents.integrations.signing` keeps an attachment's validation reports.
+ATTACHMENT_SUBJECT = "documents.Attachment"
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,14 @@ class Indicator:
         numerator = sum(int(v.numerator or 0) for v in values)
         denominator = sum(v.denominator or 0 for v in values)
         return Value.of(numerator, denominator, self.records(agency_ids, period))
+
+    #: The figure counts agencies, not records: a closed agency rolled up into its successor is
+    #: one agency with it (`merge`), so the roll-up goes through `by_agency` (selectors.compute).
+    counts_agencies: ClassVar[bool] = False
+
+    def merge(self, values: list[Value], agency: int, period: Period) -> Value:
+        """The values of an agency and of the closed agencies that roll up into it, as one."""
+        return self.total(values, [agency], period)
 
     def records(self, agency_ids: Iterable[int] | None, period: Period, part: str = "numerator") -> QuerySet[Any] | None:
         return None
@@ -234,6 +246,94 @@ class OutgoingBothSignatures(OutgoingElectronic):
 
     def hit(self) -> Q:
         return Q(personal_signed=True, organization_signed=True)
+
+
+def _with_final_indication(documents: QuerySet[OutgoingDocument]) -> QuerySet[OutgoingDocument]:
+    """`final_indication`: what the latest validation report of each document's final file (its
+    latest main-file version) says, or None when that file was never validated. Reports are kept by
+    `documents.integrations.signing` for every signed version when it is stored, and re-validated
+    when the trust changes (the newer report supersedes the old one)."""
+    final_file = Attachment.objects.filter(outgoing=OuterRef("pk"), kind=AttachmentKind.MAIN).order_by("-version", "-pk").values("pk")[:1]
+    latest_report = (
+        ValidationReport.objects.filter(
+            subject_type=ATTACHMENT_SUBJECT,
+            subject_id=Cast(OuterRef("final_file"), output_field=CharField()),
+            superseded_by__isnull=True,
+        )
+        .order_by("-pk")
+        .values("indication")[:1]
+    )
+    return documents.annotate(final_file=Subquery(final_file)).annotate(final_indication=Subquery(latest_report))
+
+
+class AgenciesUsingDigitalSignatures(Indicator):
+    code = "CQ_DUNG_CHU_KY_SO"
+    group = "documents"
+    counts_agencies = True
+    title = _("Agencies using digital signatures")
+    definition = _(
+        "Agencies that issued in the period at least one outgoing document whose final file carries a valid "
+        "digital signature (the latest validation report of the document's latest main file says valid), out "
+        "of the agencies that issued any outgoing document in the period (recalled ones included). Agencies "
+        "that issued nothing on the platform are left out. Each agency counts once; a closed agency counts "
+        "under its own name, or with its successor as one agency when figures are rolled up."
+    )
+    numerator_label = _("agencies that issued a document with a valid digital signature")
+    denominator_label = _("agencies that issued documents")
+    legal_reference = (
+        "Nghị định 30/2020/NĐ-CP, Điều 8 và Phụ lục I; Luật Giao dịch điện tử 20/2023/QH15, Điều 22–23; Nghị định 68/2024/NĐ-CP"
+    )
+
+    def issued(self, agency_ids: list[int] | None, period: Period) -> QuerySet[OutgoingDocument]:
+        queryset = OutgoingDocument.objects.filter(
+            status__in=[OutgoingStatus.ISSUED, OutgoingStatus.RECALLED], issued_at__gte=period.since, issued_at__lt=period.until
+        )
+        if agency_ids is not None:
+            queryset = queryset.filter(agency_id__in=agency_ids)
+        return queryset
+
+    def signed(self, agency_ids: list[int] | None, period: Period) -> QuerySet[OutgoingDocument]:
+        """The documents behind the numerator: issued with a valid signature on their final file."""
+        return _with_final_indication(self.issued(agency_ids, period)).filter(final_indication=Indication.PASSED)
+
+    def by_agency(self, agency_ids: Iterable[int] | None, period: Period) -> dict[int, Value]:
+        rows = (
+            _with_final_indication(self.issued(_ids(agency_ids), period))
+            .values("agency_id")
+            .annotate(signed=Count("pk", filter=Q(final_indication=Indication.PASSED)), issued=Count("pk"))
+            .order_by("agency_id")
+        )
+        out = {}
+        for row in rows:
+            value = Value.of(1 if row["signed"] else 0, 1)
+            value.counters = {"documents_issued": row["issued"], "documents_validly_signed": row["signed"]}
+            out[row["agency_id"]] = value
+        return out
+
+    @staticmethod
+    def _counters(values: list[Value]) -> dict[str, int]:
+        return {k: sum(v.counters.get(k, 0) for v in values) for k in ("documents_issued", "documents_validly_signed")}
+
+    def total(self, values: list[Value], agency_ids: Iterable[int] | None, period: Period) -> Value:
+        value = super().total(values, agency_ids, period)
+        value.counters = self._counters(values)
+        return value
+
+    def merge(self, values: list[Value], agency: int, period: Period) -> Value:
+        value = Value.of(int(any(v.numerator for v in values)), int(any(v.denominator for v in values)), self.records([agency], period))
+        value.counters = self._counters(values)
+        return value
+
+    def records(self, agency_ids: Iterable[int] | None, period: Period, part: str = "numerator") -> QuerySet[Any]:
+        """The agencies counted (numerator) or all that issued documents (`part="all"`)."""
+        ids = _ids(agency_ids)
+        issuing = Agency.objects.filter(pk__in=self.issued(ids, period).values("agency_id"))
+        signing = Agency.objects.filter(pk__in=self.signed(ids, period).values("agency_id"))
+        if part == "numerator":
+            return signing
+        if part == "rest":
+            return issuing.exclude(pk__in=signing.values("pk"))
+        return issuing
 
 
 class IncomingElectronic(RatioIndicator):
@@ -851,6 +951,52 @@ class SurveyComputers(Indicator):
         return self.base(agency_ids, period)
 
 
+class SurveyDirectivesPublished(SurveyComputers):
+    code = "KS_CHI_THI_CONG_KHAI"
+    title = _("Directives published on the web portal (yearly survey)")
+    definition = _(
+        "From the yearly survey for the period's year: directives (Chỉ thị) the agency issued in the year and "
+        "published on its web portal, out of the directives it issued in the year, both as its administrator "
+        "reports them (the platform records the issue of a directive, not its publication on a portal). "
+        "Agencies that did not answer these two questions are left out. Shown beside it: the directives "
+        "issued in the year as recorded on this platform, to compare with the answer."
+    )
+    numerator_label = _("directives published on the web portal")
+    denominator_label = _("directives issued")
+    legal_reference = "Nghị định 42/2022/NĐ-CP (thông tin chỉ đạo, điều hành trên cổng thông tin điện tử); Nghị định 30/2020/NĐ-CP, Điều 7"
+
+    def base(self, agency_ids: Iterable[int] | None, period: Period) -> QuerySet[Any]:
+        return super().base(agency_ids, period).filter(directives_issued__isnull=False)
+
+    def on_platform(self, agency_ids: Iterable[int] | None, period: Period) -> dict[int, int]:
+        """Directives issued in the period's year as recorded on the platform, by agency (one GROUP BY)."""
+        year = Period.year(period.start.year)
+        queryset = OutgoingDocument.objects.filter(
+            document_type=DocumentType.DIRECTIVE,
+            status__in=[OutgoingStatus.ISSUED, OutgoingStatus.RECALLED],
+            issued_at__gte=year.since,
+            issued_at__lt=year.until,
+        )
+        if agency_ids is not None:
+            queryset = queryset.filter(agency_id__in=list(agency_ids))
+        return dict(queryset.values("agency_id").annotate(n=Count("pk")).order_by().values_list("agency_id", "n"))
+
+    def by_agency(self, agency_ids: Iterable[int] | None, period: Period) -> dict[int, Value]:
+        ids = _ids(agency_ids)
+        recorded = self.on_platform(ids, period)
+        out = {}
+        for row in self.base(ids, period).values("agency_id", "directives_issued", "directives_published"):
+            value = Value.of(row["directives_published"], row["directives_issued"])
+            value.counters = {"recorded_on_platform": recorded.get(row["agency_id"], 0)}
+            out[row["agency_id"]] = value
+        return out
+
+    def total(self, values: list[Value], agency_ids: Iterable[int] | None, period: Period) -> Value:
+        value = super().total(values, agency_ids, period)
+        value.counters = {"recorded_on_platform": sum(v.counters.get("recorded_on_platform", 0) for v in values)}
+        return value
+
+
 def survey_by_level(year: int) -> list[dict[str, Any]]:
     """The survey's counts added up by level of agency (province, commune…), one GROUP BY."""
     from django.db.models import Sum
@@ -886,6 +1032,7 @@ def register(indicator: Indicator) -> Indicator:
 for _cls in (
     OutgoingElectronic,
     OutgoingBothSignatures,
+    AgenciesUsingDigitalSignatures,
     IncomingElectronic,
     HandlingOnTime,
     RegisteredInTime,
@@ -905,6 +1052,7 @@ for _cls in (
     MDHL,
     MDSH,
     SurveyComputers,
+    SurveyDirectivesPublished,
 ):
     register(_cls())
 

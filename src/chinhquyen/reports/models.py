@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 #: The counted fields, in the form's order (name, label).
@@ -31,6 +32,11 @@ class SurveyResponse(models.Model):
     video_endpoints = models.PositiveIntegerField(_("video-conference endpoints"))
     email_accounts = models.PositiveIntegerField(_("official e-mail accounts issued"))
     iso_9001 = models.BooleanField(_("quality management system to ISO 9001 (TCVN ISO 9001:2015) in force"), default=False)
+    #: Directives (Chỉ thị, Decree 30/2020 art. 7) of the year and how many of them the agency
+    #: published on its web portal: the platform records their issue, not their publication.
+    #: Both empty for a year answered before the question was asked, or when the agency has no portal.
+    directives_issued = models.PositiveIntegerField(_("directives (Chỉ thị) issued in the year"), null=True, blank=True)
+    directives_published = models.PositiveIntegerField(_("of them, published on the agency's web portal"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     filled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     filled_at = models.DateTimeField(_("filled in at"))
@@ -38,7 +44,14 @@ class SurveyResponse(models.Model):
     class Meta:
         verbose_name = _("yearly survey answer")
         verbose_name_plural = _("yearly survey answers")
-        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="survey_one_per_agency_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="survey_one_per_agency_year"),
+            models.CheckConstraint(
+                condition=Q(directives_issued__isnull=True, directives_published__isnull=True)
+                | Q(directives_issued__isnull=False, directives_published__lte=models.F("directives_issued")),
+                name="survey_directives_published_le_issued",
+            ),
+        ]
         indexes = [models.Index(fields=["year", "agency"], name="survey_year_idx")]
 
     def __str__(self) -> str:

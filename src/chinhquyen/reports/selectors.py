@@ -98,13 +98,18 @@ def by_agency(indicator: Indicator, agency_ids: list[int] | None, period: Period
         parts: dict[int, list[Value]] = defaultdict(list)
         for agency, value in indicator.by_agency(ids, period).items():
             parts[mapping.get(agency, agency)].append(value)
-        values = {agency: indicator.total(vs, [agency], period) for agency, vs in parts.items()}
+        values = {agency: indicator.merge(vs, agency, period) for agency, vs in parts.items()}
     if agency_ids is not None:
         values = {k: v for k, v in values.items() if k in set(agency_ids)}
     return values
 
 
 def compute(indicator: Indicator, agency_ids: list[int] | None, period: Period, *, roll_up: bool = False) -> Value:
+    if roll_up and indicator.counts_agencies:
+        # A closed agency and its successor are one agency once rolled up: merge them first.
+        values = by_agency(indicator, agency_ids, period, roll_up=True)
+        requested = agency_ids if agency_ids is None else expand(agency_ids, successor_map())
+        return indicator.total(list(values.values()), requested, period)
     if roll_up and agency_ids is not None:
         agency_ids = expand(agency_ids, successor_map())
     return indicator.compute(agency_ids, period)

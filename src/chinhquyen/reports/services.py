@@ -27,6 +27,9 @@ class SurveyData:
     email_accounts: int
     iso_9001: bool = False
     note: str = ""
+    #: Optional (both or neither): the platform does not see publication on the web portal.
+    directives_issued: int | None = None
+    directives_published: int | None = None
 
 
 def submit_survey(*, actor: Account, agency: Agency, year: int, data: SurveyData, today: dt.date | None = None) -> SurveyResponse:
@@ -34,7 +37,8 @@ def submit_survey(*, actor: Account, agency: Agency, year: int, data: SurveyData
 
     Raises DomainError: `permission_denied` (not the agency's administrator), `survey.future_year`,
     `survey.negative` (a count below 0), `survey.more_computers_than_officials` (without a note
-    saying why, e.g. shared or training rooms).
+    saying why, e.g. shared or training rooms), `survey.directives_incomplete` (one of the two
+    directive counts without the other), `survey.directives_published_over_issued`.
     """
     if agency.pk not in {a.pk for a in access.surveyed_agencies(actor)}:
         raise DomainError("permission_denied", _("Only the agency's administrator fills in its survey."))
@@ -51,6 +55,7 @@ def submit_survey(*, actor: Account, agency: Agency, year: int, data: SurveyData
                 _("“%(field)s” cannot be negative.") % {"field": label},
                 fields={name: [_("Give 0 or more.")]},
             )
+    _check_directives(data)
     note = " ".join((data.note or "").split())
     if data.computers > data.officials and not note:
         raise DomainError(
@@ -73,6 +78,32 @@ def submit_survey(*, actor: Account, agency: Agency, year: int, data: SurveyData
             summary={"year": year, **values},
         )
     return answer
+
+
+def _check_directives(data: SurveyData) -> None:
+    issued, published = data.directives_issued, data.directives_published
+    if issued is None and published is None:
+        return
+    if issued is None or published is None:
+        missing = "directives_issued" if issued is None else "directives_published"
+        raise DomainError(
+            "survey.directives_incomplete",
+            _("Give both the directives issued and those published on the web portal, or neither."),
+            fields={missing: [_("Give this count too.")]},
+        )
+    for name, value in (("directives_issued", issued), ("directives_published", published)):
+        if value < 0:
+            raise DomainError(
+                "survey.negative",
+                _("“%(field)s” cannot be negative.") % {"field": SurveyResponse._meta.get_field(name).verbose_name},
+                fields={name: [_("Give 0 or more.")]},
+            )
+    if published > issued:
+        raise DomainError(
+            "survey.directives_published_over_issued",
+            _("More directives published (%(published)s) than issued (%(issued)s).") % {"published": published, "issued": issued},
+            fields={"directives_published": [_("Not more than the directives issued.")]},
+        )
 
 
 def survey_history(agency: Agency) -> list[SurveyResponse]:
