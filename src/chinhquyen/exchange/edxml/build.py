@@ -16,6 +16,7 @@ import base64
 import datetime as dt
 import io
 import zipfile
+import zlib
 
 from lxml import etree
 
@@ -112,12 +113,28 @@ def _business(parent: etree._Element, business: Business, document_id: str) -> N
     _staff(node, business.staff)
 
 
+#: Deflate is tried on this much of a file first: what does not shrink by 3 % there (a PDF's or a
+#: scan's already-compressed streams, a JPEG, a zip) is stored in the zip as it is instead.
+_SAMPLE = 16 * 1024
+
+
+def _compressible(data: bytes) -> bool:
+    if len(data) <= _SAMPLE:
+        return True
+    sample = data[:_SAMPLE]
+    return len(zlib.compress(sample, 1)) < 0.97 * len(sample)
+
+
 def zip_file(name: str, data: bytes) -> bytes:
-    """One file in a zip of its own (§1.2: "each file is zipped individually")."""
+    """One file in a zip of its own (§1.2: "each file is zipped individually").
+
+    Deflated, unless a sample shows the file is already compressed: then it is stored (method 0,
+    which every unzip reads), which saves the deflate pass (≈ 20 ms per MB) for nothing gained."""
+    method = zipfile.ZIP_DEFLATED if _compressible(data) else zipfile.ZIP_STORED
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", compression=method) as archive:
         info = zipfile.ZipInfo(name or "file", date_time=(2000, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_DEFLATED
+        info.compress_type = method
         archive.writestr(info, data)
     return buffer.getvalue()
 

@@ -1,0 +1,79 @@
+"""The XML signature: ours and signxml's verify each other, and a change anywhere is caught."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from lxml import etree
+from signxml import XMLVerifier
+
+from chinhquyen.exchange import edxml
+from chinhquyen.exchange.edxml import build
+from chinhquyen.exchange.signatures import make_test_key, sign_xml, sign_xml_signxml, verify_xml
+from chinhquyen.exchange.testing import sample_package
+
+
+@pytest.fixture(scope="module")
+def key():
+    return make_test_key()
+
+
+def _package() -> edxml.Package:
+    attachment = edxml.Attachment("cid:1", "scan.pdf", os.urandom(40 * 1024))
+    return sample_package(sender="000.00.01.H98", recipients=["000.00.02.H98"], attachments=(attachment,)).completed()
+
+
+def test_our_signature_verifies_with_signxml_and_theirs_with_ours(key):
+    ours = build.serialize(sign_xml(build.package_tree(_package(), signature_placeholder=True), key))
+    theirs = build.serialize(sign_xml_signxml(build.package_tree(_package(), signature_placeholder=True), key))
+    assert XMLVerifier().verify(etree.fromstring(ours), x509_cert=key.certificate)
+    assert verify_xml(etree.fromstring(ours)).valid
+    assert verify_xml(etree.fromstring(theirs)).valid
+    assert edxml.validate(ours) == []
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        (b"<edXML:CodeNotation>SNV-VP<", b"<edXML:CodeNotation>SNV-VX<"),  # the header
+        (b">UEsDB", b">AAAAUEsDB"),  # an attachment (its zip, base64)
+        (b"<ds:DigestValue>", b"<ds:DigestValue>A"),  # the digest itself
+        (b"xmldsig-more#rsa-sha256", b"xmldsig#rsa-sha1"),  # a weaker algorithm named
+    ],
+)
+def test_any_change_after_signing_is_caught(key, change):
+    data = edxml.build_package(_package(), signing_key=key)
+    altered = data.replace(*change, 1)
+    assert altered != data
+    try:
+        root = etree.fromstring(altered)
+    except etree.XMLSyntaxError:  # pragma: no cover - every change above keeps the XML well-formed
+        pytest.fail("the altered message should still be XML")
+    report = verify_xml(root)
+    assert not report.valid and report.reason
+    # The message itself is left as it was (the check takes the signature out and puts it back).
+    assert etree.tostring(root) == etree.tostring(etree.fromstring(altered))
+
+
+def test_signature_value_of_another_message_is_refused(key):
+    first = etree.fromstring(edxml.build_package(_package(), signing_key=key))
+    second = etree.fromstring(edxml.build_package(_package(), signing_key=key))
+    ds = "{http://www.w3.org/2000/09/xmldsig#}"
+    second.find(f".//{ds}SignatureValue").text = first.find(f".//{ds}SignatureValue").text
+    assert not verify_xml(second).valid
+
+
+def test_incompressible_attachments_are_stored_and_read_back():
+    data = os.urandom(100 * 1024)
+    stored = build.zip_file("scan.pdf", data)
+    assert len(stored) > len(data)  # not deflated (it would not shrink)
+    text = build.zip_file("note.txt", b"van ban " * 20_000)
+    assert len(text) < 10_000  # deflated
+    package = sample_package(
+        sender="000.00.01.H98",
+        recipients=["000.00.02.H98"],
+        attachments=(edxml.Attachment("cid:1", "scan.pdf", data), edxml.Attachment("cid:2", "note.txt", b"van ban " * 20_000)),
+    )
+    parsed = edxml.parse(edxml.build_package(package))
+    assert [a.data for a in parsed.message.attachments] == [data, b"van ban " * 20_000]
