@@ -49,8 +49,19 @@ def _tab_to(page, predicate_js, limit=60):
 
 
 def test_public_pages_and_the_application_form_have_no_serious_violation(live_server, browser, one_stop, fake_clock):
+    from chinhquyen.dossiers import services
+    from chinhquyen.dossiers.tests.conftest import complete_components
+
     dossier = receive(one_stop)
-    _citizen()
+    account = _citizen()
+    waiting = services.submit_online_dossier(
+        procedure_code=one_stop.same_day.code,
+        applicant=CITIZEN,
+        components=complete_components(one_stop.same_day),
+        receiving_agency=one_stop.commune,
+        applicant_account=account,
+    ).dossier
+    services.request_supplement(officer=one_stop.commune_counter, dossier=waiting, items=["Giấy chứng sinh bản rõ nét"], reason="Ảnh mờ")
     # The portal's policy forbids every script; the test's own axe-core is injected past it.
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
@@ -78,6 +89,9 @@ def test_public_pages_and_the_application_form_have_no_serious_violation(live_se
     page.locator("button[value=continue]").click()
     assert page.locator("#error-summary").is_visible()
     assert _serious_violations(page) == [], "application form with errors"
+    page.goto(live_server.url + f"/dich-vu-cong/ho-so-cua-toi/{waiting.code}/")
+    assert page.locator("input[name=supplement_0]").count() == 1
+    assert _serious_violations(page) == [], "supplement answer"
     context.close()
 
 
@@ -112,8 +126,34 @@ def test_the_procedure_page_weighs_under_100_kb_and_needs_no_javascript(live_ser
     assert 0 < total < 100 * 1024, sizes
 
 
+def _sign_up(browser, live_server):
+    """Sign up on the portal's page, then open the verification link the e-mail carries."""
+    import re
+
+    from django_tasks_db.models import DBTaskResult
+
+    context = browser.new_context(locale="vi-VN", viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(live_server.url + "/dich-vu-cong/dang-ky/")
+    page.locator("#id_full_name").fill(CITIZEN.name)
+    page.locator("#id_identity_number").fill(CITIZEN.id_number)
+    page.locator("#id_email").fill("an@example.test")
+    page.locator("#id_password").fill(PASSWORD)
+    with page.expect_navigation():
+        page.locator("main button[type=submit]").click()
+    (task,) = DBTaskResult.objects.filter(task_path__endswith="send_email")  # the e-mail the worker would send
+    link = re.search(r"(/dich-vu-cong/xac-nhan/[^/\s]+/)", task.args_kwargs["kwargs"]["body"]).group(1)
+    page.goto(live_server.url + link)
+    assert page.locator("h1").inner_text() == "Tài khoản của bạn đã được kích hoạt"
+    context.close()
+
+
 def test_the_application_path_with_the_keyboard(live_server, browser, one_stop, fake_clock, tmp_path):
-    _citizen()
+    from chinhquyen.dossiers import services
+    from chinhquyen.dossiers.models import Dossier
+    from chinhquyen.organizations.testing import PASSWORD as OFFICIAL_PASSWORD
+
+    _sign_up(browser, live_server)
     form_pdf = tmp_path / "to-khai.pdf"
     form_pdf.write_bytes(PDF)
     birth = tmp_path / "giay-chung-sinh.pdf"
@@ -162,6 +202,27 @@ def test_the_application_path_with_the_keyboard(live_server, browser, one_stop, 
     page.wait_for_url("**/da-nop/*/")
     code = page.get_by_test_id("dossier-code").inner_text()
     assert code.startswith("000.00.51.H99")
+    assert Dossier.objects.get(code=code).national_status == 1  # "mới đăng ký": the counter checks it first
+    # the commune's counter officer checks the dossier and receives it
+    office = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    officer = office.new_page()
+    officer.goto(live_server.url + "/accounts/login/")
+    officer.get_by_label("Tên đăng nhập").fill("motcua.xa")
+    officer.get_by_label("Mật khẩu").fill(OFFICIAL_PASSWORD)
+    officer.keyboard.press("Enter")
+    officer.wait_for_url(live_server.url + "/")
+    officer.goto(live_server.url + "/dossiers/queue/")
+    officer.get_by_role("link", name=code).click()
+    officer.get_by_test_id("action-receive").locator("button[type=submit]").click()
+    officer.wait_for_url(f"**/dossiers/{code}/")
+    assert officer.get_by_test_id("national-status").inner_text() == "2"
+    office.close()
+    # the citizen sees "received" with the appointment time
+    page.goto(live_server.url + f"/dich-vu-cong/ho-so-cua-toi/{code}/")
+    assert page.locator(".status-box .status").inner_text() == "Đã tiếp nhận"
+    dossier = Dossier.objects.get(code=code)
+    appointment = dossier.due_at.astimezone(fake_clock.value.tzinfo).strftime("%H:%M %d/%m/%Y")
+    assert page.get_by_test_id("appointment").inner_text() == appointment
     context.close()
     # tracked by code from a logged-out browser
     anonymous = browser.new_context(locale="vi-VN", viewport={"width": 360, "height": 740})
@@ -174,5 +235,24 @@ def test_the_application_path_with_the_keyboard(live_server, browser, one_stop, 
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator(".code-big").inner_text() == code
-    assert page.locator(".timeline li").count() >= 1
+    assert page.locator(".timeline li").count() >= 2
     anonymous.close()
+    # the commune resolves it (its own pages are tested at the counter); the citizen rates the service
+    services.hand_over(officer=one_stop.commune_counter, dossier=dossier)
+    services.mark_result_ready(officer=one_stop.commune_processing, dossier=dossier)
+    services.return_result(officer=one_stop.commune_counter, dossier=dossier)
+    citizen = browser.new_context(locale="vi-VN", viewport={"width": 360, "height": 740})
+    page = citizen.new_page()
+    page.goto(live_server.url + "/dich-vu-cong/dang-nhap/")
+    page.locator("#id_username").fill("an@example.test")
+    page.locator("#id_password").fill(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/ho-so-cua-toi/")
+    page.goto(live_server.url + f"/dich-vu-cong/ho-so-cua-toi/{code}/")
+    _tab_to(page, "document.activeElement.id === 'level-very_satisfied'")
+    page.keyboard.press("Space")
+    _tab_to(page, "document.activeElement.type === 'submit' && document.activeElement.closest('form') !== null")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert dossier.__class__.objects.get(pk=dossier.pk).rating.level == "very_satisfied"
+    citizen.close()

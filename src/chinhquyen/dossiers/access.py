@@ -103,7 +103,7 @@ def access_dossier_for_officer(*, officer: Account, code: str) -> Dossier:
 
 
 #: Actions done at the counter of the receiving agency.
-COUNTER_ACTIONS = frozenset({"receive_supplement", "record_payment", "return_result", "withdraw", "refuse_at_counter"})
+COUNTER_ACTIONS = frozenset({"receive", "receive_supplement", "record_payment", "return_result", "withdraw", "refuse_at_counter"})
 
 
 def may_act(official: Account, dossier: Dossier, action: str, scope: Scope | None = None) -> bool:

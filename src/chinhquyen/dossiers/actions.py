@@ -23,6 +23,7 @@ from chinhquyen.workdays import engine
 
 #: API name → (service, access action). The access action says who may do it (access.may_act).
 ACTIONS: dict[str, str] = {
+    "receive": "receive",
     "hand-over": "hand_over",
     "request-supplement": "request_supplement",
     "receive-supplement": "receive_supplement",
@@ -83,13 +84,15 @@ def perform_action(
     access_action = ACTIONS[action]
     if (
         action == "refuse"
-        and dossier.status in ("received", "pending_transfer")
+        and dossier.status in ("submitted", "received", "pending_transfer")
         and dossier.current_agency_id == dossier.receiving_agency_id
     ):
         access_action = "refuse_at_counter"
     require_action(official, dossier, access_action)
     files = files or {}
-    if action == "hand-over":
+    if action == "receive":
+        services.receive_submitted_dossier(officer=official, dossier=dossier, note=_text(data, "note"))
+    elif action == "hand-over":
         to_agency = None
         code = _text(data, "to_agency")
         if code:
@@ -159,7 +162,7 @@ def allowed_actions(official: Account, dossier: Dossier) -> list[str]:
         access_action = service_action
         if (
             name == "refuse"
-            and dossier.status in ("received", "pending_transfer")
+            and dossier.status in ("submitted", "received", "pending_transfer")
             and dossier.current_agency_id == dossier.receiving_agency_id
         ):
             access_action = "refuse_at_counter"

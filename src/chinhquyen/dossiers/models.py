@@ -58,9 +58,12 @@ S = DossierStatus
 #: action → (states it may start from, state it leads to). The one table of the state machine.
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "receive": (frozenset({S.SUBMITTED}), S.RECEIVED),
+    # An online dossier the counter sent back for a supplement before receiving it returns to the
+    # counter's check when the applicant answers (national status 5 → 1).
+    "resubmit": (frozenset({S.SUPPLEMENT_REQUESTED}), S.SUBMITTED),
     "refuse": (frozenset({S.SUBMITTED, S.RECEIVED, S.PENDING_TRANSFER, S.IN_PROCESS}), S.REFUSED),
     "hand_over": (frozenset({S.RECEIVED, S.PENDING_TRANSFER, S.IN_PROCESS}), S.IN_PROCESS),
-    "request_supplement": (frozenset({S.RECEIVED, S.PENDING_TRANSFER, S.IN_PROCESS}), S.SUPPLEMENT_REQUESTED),
+    "request_supplement": (frozenset({S.SUBMITTED, S.RECEIVED, S.PENDING_TRANSFER, S.IN_PROCESS}), S.SUPPLEMENT_REQUESTED),
     "receive_supplement": (frozenset({S.SUPPLEMENT_REQUESTED}), S.IN_PROCESS),
     "request_payment": (frozenset({S.RECEIVED, S.IN_PROCESS}), S.AWAITING_PAYMENT),
     "record_payment": (frozenset({S.AWAITING_PAYMENT, S.RECEIVED, S.PENDING_TRANSFER, S.IN_PROCESS, S.RESULT_READY}), S.IN_PROCESS),
@@ -151,6 +154,9 @@ class Dossier(models.Model):
 
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     received_at = models.DateTimeField(_("received at"))
+    #: False while an online dossier waits for the counter's check (national status 1, or 5 before
+    #: reception): it is not yet received, its clock has not started, and no statistic counts it.
+    is_received = models.BooleanField(_("received"), default=True)
     #: `received_at` truncated to the month, for the statistics (one index, both engines).
     received_month = models.DateField(editable=False)
     transfer_due_at = models.DateTimeField(_("to be passed on by"), null=True, blank=True)

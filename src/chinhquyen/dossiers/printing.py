@@ -67,6 +67,14 @@ FORMS: dict[str, dict[str, FormSpec | None]] = {
 }
 CIRCULAR = {FormSet.CIRCULAR_03_2025: "Thông tư số 03/2025/TT-VPCP", FormSet.CIRCULAR_01_2018: "Thông tư số 01/2018/TT-VPCP"}
 DOSSIER_FORMS = ("receipt", "supplement_request", "refusal", "apology", "stop_notice", "control_slip")
+#: An online dossier not yet received has only the counter's answers: a supplement or a refusal.
+BEFORE_RECEPTION_FORMS = ("supplement_request", "refusal")
+
+
+def forms_for(dossier: Dossier) -> tuple[str, ...]:
+    return DOSSIER_FORMS if dossier.is_received else BEFORE_RECEPTION_FORMS
+
+
 TIMELINESS_VI = {"early": "Trước hạn", "on_time": "Đúng hạn", "late": "Quá hạn"}
 RETURN_METHOD_VI = {"counter": "Bộ phận Một cửa", "post": "Dịch vụ bưu chính công ích", "online": "Trực tuyến"}
 UNIT_VI = {"day": "ngày làm việc", "hour": "giờ làm việc"}

@@ -54,6 +54,7 @@ def overdue_dossiers(official: Account, *, scope: Scope | None = None, limit: in
         Dossier.objects.filter(
             Q(competent_agency_id__in=scope.leader) | Q(current_agency_id__in=scope.leader) | Q(receiving_agency_id__in=scope.leader),
             due_at__lt=now,
+            is_received=True,
         )
         .exclude(status__in=FINISHED_STATES)
         .select_related("procedure", "current_agency")
@@ -70,7 +71,7 @@ def needs_apology_prompt(dossier: Dossier, *, now: dt.datetime | None = None) ->
     "day before", so no prompt.
     """
     now = now or clock.now()
-    if dossier.status in FINISHED_STATES or dossier.apology_sent_at is not None:
+    if dossier.status in FINISHED_STATES or dossier.apology_sent_at is not None or not dossier.is_received:
         return False
     if dossier.processing_minutes <= 8 * 60 or now >= dossier.due_at:
         return False
@@ -193,6 +194,7 @@ def dossier_statistics(
     if group_by not in GROUPS:
         raise ValueError(group_by)
     queryset = dossiers_visible_to(official) if official is not None else Dossier.objects.all()
+    queryset = queryset.filter(is_received=True)  # an online dossier counts once the counter received it
     if agency_ids:
         queryset = queryset.filter(competent_agency_id__in=agency_ids)
     if date_from:
@@ -218,7 +220,7 @@ def on_time_dashboard(*, agency_ids: list[int] | None = None, use_cache: bool = 
         cached = cache.get(cache_key)
         if cached is not None:
             return cached  # type: ignore[no-any-return]
-    queryset = Dossier.objects.all()
+    queryset = Dossier.objects.filter(is_received=True)
     if agency_ids:
         queryset = queryset.filter(competent_agency_id__in=agency_ids)
     finished = Q(status__in=[DossierStatus.RESULT_READY, DossierStatus.RETURNED])
@@ -240,7 +242,7 @@ def tracking_book(*, official: Account, agency_id: int, date_from: dt.date, date
     """Form 07: the dossiers received by an agency in a period, in order of their codes."""
     return (
         dossiers_visible_to(official)
-        .filter(receiving_agency_id=agency_id, received_at__date__gte=date_from, received_at__date__lte=date_to)
+        .filter(receiving_agency_id=agency_id, is_received=True, received_at__date__gte=date_from, received_at__date__lte=date_to)
         .select_related("procedure", "competent_agency")
         .order_by("received_at", "code")
     )

@@ -25,7 +25,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.audit import record_event
-from chinhquyen.core.errors import DomainError
+from chinhquyen.core.errors import DomainError, NotFound
 from chinhquyen.core.folding import nfc
 from chinhquyen.dossiers import clock, timing
 from chinhquyen.dossiers.access import current_step, require_counter_officer_of
@@ -234,9 +234,11 @@ def _recompute_due(dossier: Dossier) -> None:
     """
     time = timing.processing_time_of(dossier.version, dossier.channel)
     agency = dossier.competent_agency_id
-    all_pauses = _pause_intervals(dossier)
-    supplement_ends = [end for start, end in _pause_intervals(dossier, kind=PauseKind.SUPPLEMENT)]
-    payment_pauses = _pause_intervals(dossier, kind=PauseKind.PAYMENT)
+    # A supplement an online dossier waited for before its reception ended before the clock started.
+    started = dossier.clock_started_at
+    all_pauses = [(a, b) for a, b in _pause_intervals(dossier) if b > started]
+    supplement_ends = [end for _start, end in _pause_intervals(dossier, kind=PauseKind.SUPPLEMENT) if end > started]
+    payment_pauses = [(a, b) for a, b in _pause_intervals(dossier, kind=PauseKind.PAYMENT) if b > started]
     dossier.due_at_pause = timing.due_with_pauses(dossier.clock_started_at, time, all_pauses, agency)
     dossier.due_at_restart = timing.due_restarted(dossier.clock_started_at, time, supplement_ends, payment_pauses, agency)
     if dossier.apology_sent_at is None:
@@ -417,6 +419,41 @@ def receive_dossier(
         if officer is None:
             raise DomainError("permission_denied", _("A dossier received at a counter needs the counter officer."))
         require_counter_officer_of(officer, receiving_agency)
+    return _intake(
+        officer=officer,
+        procedure_code=procedure_code,
+        applicant=applicant,
+        components=components,
+        receiving_agency=receiving_agency,
+        competent_agency_code=competent_agency_code,
+        channel=channel,
+        return_method=return_method,
+        submitted_at=submitted_at,
+        applicant_account=applicant_account,
+        received=True,
+    )
+
+
+def _intake(
+    *,
+    officer: Account | None,
+    procedure_code: str,
+    applicant: ApplicantData,
+    components: list[ComponentData],
+    receiving_agency: Agency,
+    competent_agency_code: str,
+    channel: str,
+    return_method: str,
+    submitted_at: dt.datetime | None,
+    applicant_account: Account | None,
+    received: bool,
+) -> IntakeResult:
+    """The dossier, its components and its first step, in one transaction.
+
+    `received=False` is an online submission waiting for the counter's check: national status 1,
+    no receipt yet; its appointment fields hold what the appointment would be if it were received
+    now, and are set for good by `receive_submitted_dossier`.
+    """
     procedure = procedure_by_code((procedure_code or "").strip())
     if procedure is None:
         raise DomainError(
@@ -448,6 +485,10 @@ def receive_dossier(
         start = timing.clock_start(at, time, competent.pk)
         due = timing.due_with_pauses(start, time, [], competent.pk)
         late_transfer = channel == Channel.COUNTER and engine.working_calendar().localize(at).time() >= timing.transfer_cutoff()
+        if not received:
+            status = DossierStatus.SUBMITTED
+        else:
+            status = DossierStatus.PENDING_TRANSFER if late_transfer else DossierStatus.RECEIVED
         dossier = Dossier.objects.create(
             code=code,
             procedure=procedure,
@@ -456,8 +497,8 @@ def receive_dossier(
             competent_agency=competent,
             current_agency=receiving_agency,
             channel=channel,
-            status=DossierStatus.PENDING_TRANSFER if late_transfer else DossierStatus.RECEIVED,
-            national_status=2,
+            status=status,
+            national_status=NATIONAL_STATUS[status],
             applicant_kind=applicant.kind,
             applicant_name=applicant.name,
             applicant_id_number=applicant.id_number,
@@ -465,9 +506,10 @@ def receive_dossier(
             applicant_email=applicant.email,
             applicant_address=applicant.address,
             applicant_account=applicant_account,
-            received_by=officer,
+            received_by=officer if received else None,
             submitted_at=submitted_at,
             received_at=at,
+            is_received=received,
             received_month=local_day.replace(day=1),
             transfer_due_at=timing.transfer_due(at, receiving_agency.pk),
             clock_started_at=start,
@@ -503,19 +545,29 @@ def receive_dossier(
             planned=first,
             agency=receiving_agency,
             role="counter_officer",
-            name=first.name if first else _("Reception"),
+            name=(first.name if first else _("Reception")) if received else _("Checking the online dossier"),
             handler=officer if channel == Channel.COUNTER else None,
             due=dossier.transfer_due_at,
             position=1,
         )
-        _event(dossier, action="receive", actor=officer, at=at, from_status="", step=step)
-        _audit(dossier, "received", officer, procedure=procedure.code, competent=competent.code, due_at=dossier.due_at.isoformat())
-        _notify(
-            dossier,
-            "receipt",
-            _("Dossier %(code)s (%(procedure)s) was received. Appointment: %(due)s.")
-            % {"code": dossier.code, "procedure": procedure.name, "due": _fmt(dossier.due_at)},
-        )
+        if received:
+            _event(dossier, action="receive", actor=officer, at=at, from_status="", step=step)
+            _audit(dossier, "received", officer, procedure=procedure.code, competent=competent.code, due_at=dossier.due_at.isoformat())
+            _notify(
+                dossier,
+                "receipt",
+                _("Dossier %(code)s (%(procedure)s) was received. Appointment: %(due)s.")
+                % {"code": dossier.code, "procedure": procedure.name, "due": _fmt(dossier.due_at)},
+            )
+        else:
+            _event(dossier, action="submit", actor=applicant_account, at=at, from_status="", step=step)
+            _audit(dossier, "submitted", applicant_account, procedure=procedure.code, competent=competent.code)
+            _notify(
+                dossier,
+                "submitted",
+                _("Dossier %(code)s (%(procedure)s) was submitted online. The one-stop unit will check it and send you a receipt.")
+                % {"code": dossier.code, "procedure": procedure.name},
+            )
     warnings = []
     if late_transfer:
         warnings.append(
@@ -523,6 +575,40 @@ def receive_dossier(
             % {"cutoff": timing.transfer_cutoff().strftime("%H:%M")}
         )
     return IntakeResult(dossier, warnings)
+
+
+def submit_online_dossier(
+    *,
+    procedure_code: str,
+    applicant: ApplicantData,
+    components: list[ComponentData],
+    receiving_agency: Agency,
+    applicant_account: Account | None = None,
+    competent_agency_code: str = "",
+    submitted_at: dt.datetime | None = None,
+) -> IntakeResult:
+    """The hook the portal calls: an online dossier enters at national status 1 ("mới đăng ký").
+
+    It gets its code at once (the receiving agency's series of the day) so that the applicant can
+    track it, and waits in the counter's queue ("Checking the online dossier"). The counter
+    officer then receives it (`receive_submitted_dossier`: status 2, the receipt, the clock
+    starts), asks for a supplement the applicant answers online (`answer_supplement`), or refuses
+    it with a reason (form 03). Same checks as a counter intake (catalogue, components,
+    competence), and `dossier.not_online` when the procedure has no online service.
+    """
+    return _intake(
+        officer=None,
+        procedure_code=procedure_code,
+        applicant=applicant,
+        components=components,
+        receiving_agency=receiving_agency,
+        competent_agency_code=competent_agency_code,
+        channel=Channel.ONLINE,
+        return_method=ReturnMethod.ONLINE,
+        submitted_at=submitted_at or clock.now(),
+        applicant_account=applicant_account,
+        received=False,
+    )
 
 
 def receive_online_dossier(
@@ -536,13 +622,12 @@ def receive_online_dossier(
     submitted_at: dt.datetime | None = None,
     officer: Account | None = None,
 ) -> IntakeResult:
-    """The hook the portal calls for an online dossier (Decree 42/2022; Decree 61/2018 art. 17).
+    """An online dossier received at once (national status 2), for a connector whose dossiers were
+    already checked elsewhere (e.g. the national portal passing on one it accepted).
 
-    The portal checks the applicant's identity and the uploads; this receives the dossier on the
-    `online` channel, exactly as `receive_dossier` does at a counter (same code series of the
-    receiving agency, same appointment rule with the online processing time, no 15:00 transfer
-    rule, which is for dossiers received in person). Raises what `receive_dossier` raises, and
-    `dossier.not_online` when the procedure has no online service.
+    Exactly as `receive_dossier` at a counter (same code series, same appointment rule with the
+    online processing time), without the 15:00 transfer rule, which is for dossiers received in
+    person. Raises what `receive_dossier` raises, and `dossier.not_online`.
     """
     return receive_dossier(
         officer=officer,
@@ -556,6 +641,68 @@ def receive_online_dossier(
         submitted_at=submitted_at or clock.now(),
         applicant_account=applicant_account,
     )
+
+
+def receive_submitted_dossier(*, officer: Account, dossier: Dossier, note: str = "") -> Dossier:
+    """The counter officer checked an online dossier and receives it (national status 1 → 2).
+
+    The reception time is now: the clock starts now (with the procedure's cutoff) and the
+    appointment is computed from it on the competent agency's calendar; a supplement asked before
+    reception does not count as a supplement request of the processing (Decree 61/2018 art. 19.4
+    counts from the complete dossier's reception). The receipt goes to the applicant by e-mail
+    and SMS. Raises `permission_denied` (not a counter officer of the receiving agency),
+    `dossier.wrong_state`, `dossier.closed`.
+    """
+    with transaction.atomic():
+        dossier = _lock(dossier)
+        require_counter_officer_of(officer, dossier.receiving_agency)
+        old_status = _move(dossier, "receive")
+        at = clock.now()
+        local_day = engine.working_calendar().localize(at).date()
+        time = timing.processing_time_of(dossier.version, dossier.channel)
+        competent = dossier.competent_agency_id
+        dossier.is_received = True
+        dossier.received_at = at
+        dossier.received_month = local_day.replace(day=1)
+        dossier.received_by = officer
+        dossier.transfer_due_at = timing.transfer_due(at, dossier.receiving_agency_id)
+        dossier.clock_started_at = timing.clock_start(at, time, competent)
+        _recompute_due(dossier)
+        dossier.original_due_at = dossier.due_at
+        dossier.processing_minutes = max(0, timing.working_minutes(dossier.clock_started_at, dossier.due_at, agency=competent))
+        dossier.save(
+            update_fields=[
+                "status",
+                "national_status",
+                "is_received",
+                "received_at",
+                "received_month",
+                "received_by",
+                "transfer_due_at",
+                "clock_started_at",
+                "due_at",
+                "original_due_at",
+                "due_at_restart",
+                "due_at_pause",
+                "processing_minutes",
+            ]
+        )
+        step = current_step(dossier)
+        if step is not None:
+            planned = step.planned
+            step.name = planned.name if planned is not None and planned.handler == StepHandler.RECEIVING else _("Reception")
+            step.handler = officer
+            step.due_at = dossier.transfer_due_at
+            step.save(update_fields=["name", "handler", "due_at"])
+        _event(dossier, action="receive", actor=officer, at=at, from_status=old_status, step=step, reason=note)
+        _audit(dossier, "received", officer, procedure=dossier.procedure.code, due_at=dossier.due_at.isoformat())
+        _notify(
+            dossier,
+            "receipt",
+            _("Dossier %(code)s (%(procedure)s) was received. Appointment: %(due)s.")
+            % {"code": dossier.code, "procedure": dossier.procedure.name, "due": _fmt(dossier.due_at)},
+        )
+        return dossier
 
 
 # --- processing -----------------------------------------------------------------------------------
@@ -616,7 +763,7 @@ def request_supplement(*, officer: Account, dossier: Dossier, items: list[str], 
     with transaction.atomic():
         dossier = _lock(dossier)
         old_status = _move(dossier, "request_supplement")
-        if dossier.supplement_count >= 1 and not confirm_second:
+        if dossier.is_received and dossier.supplement_count >= 1 and not confirm_second:
             raise DomainError(
                 "dossier.second_supplement",
                 _(
@@ -629,7 +776,8 @@ def request_supplement(*, officer: Account, dossier: Dossier, items: list[str], 
         pause = Pause.objects.create(
             dossier=dossier, kind=PauseKind.SUPPLEMENT, started_at=at, reason=reason, items=items, requested_by=officer
         )
-        dossier.supplement_count += 1
+        if dossier.is_received:  # asked before reception, it is part of the counter's check, not of the processing
+            dossier.supplement_count += 1
         dossier.save(update_fields=["status", "national_status", "supplement_count"])
         _event(
             dossier,
@@ -655,61 +803,96 @@ def receive_supplement(*, officer: Account, dossier: Dossier, components: Iterab
     """The applicant brought the supplement: the pause ends and both appointments are recomputed.
 
     Restart rule: the full time limit again from now (Decree 61/2018 art. 19.4); pause rule: the
-    waiting time subtracted. The open step's deadline moves the same way.
+    waiting time subtracted. The open step's deadline moves the same way. An online dossier not
+    yet received goes back to the counter's check (national status 1) instead.
     """
     with transaction.atomic():
         dossier = _lock(dossier)
-        old_status = _move(dossier, "receive_supplement")
-        at = clock.now()
-        pause = dossier.pauses.filter(kind=PauseKind.SUPPLEMENT, ended_at__isnull=True).order_by("-started_at").first()  # type: ignore[attr-defined]
-        if pause is not None:
-            pause.ended_at = at
-            pause.save(update_fields=["ended_at"])
-        required = {c.pk: c for c in dossier.version.required_components.all()}  # type: ignore[attr-defined]
-        for item in components:
-            component = required.get(item.component_id) if item.component_id else None
-            row = DossierComponent(
-                dossier=dossier,
-                required_component=component,
-                name=component.name if component else (item.name or _("Supplement")),
-                originals=item.originals,
-                copies=item.copies,
-                supplement=True,
-                added_at=at,
-            )
-            if item.file:
-                row.file.save(item.file.name or "scan.pdf", item.file, save=False)
-            row.save()
-        due_before = dossier.due_at
-        _recompute_due(dossier)
-        step = current_step(dossier)
-        if step is not None and pause is not None:
-            if dossier.supplement_rule == SupplementRule.RESTART and step.planned is not None:
-                step.due_at = engine.add_working_time(at, agency=step.agency_id, **step.planned.as_amount())
-            else:
-                step.due_at = engine.add_working_time(
-                    step.due_at, minutes=timing.working_minutes(pause.started_at, at, agency=step.agency_id), agency=step.agency_id
-                )
-            step.save(update_fields=["due_at"])
-        dossier.save(update_fields=["status", "national_status", "due_at", "due_at_restart", "due_at_pause"])
-        _event(
-            dossier,
-            action="receive_supplement",
-            actor=officer,
-            at=at,
-            from_status=old_status,
-            step=step,
-            due_before=due_before,
-            reason=note,
+        return _supplement_arrived(dossier, actor=officer, components=components, note=note)
+
+
+def answer_supplement(*, applicant: Account, dossier: Dossier, components: Iterable[ComponentData], note: str = "") -> Dossier:
+    """The applicant answers a supplement request from the portal with the papers asked for.
+
+    Only the dossier's own applicant may (anyone else gets "not found", like a missing code);
+    at least one file. Before reception the dossier goes back to the counter's check (status 1);
+    after reception this is the supplement's arrival, as at the counter (`receive_supplement`).
+    Raises `dossier.not_found`, `dossier.supplement_empty`, `dossier.wrong_state`, `dossier.closed`.
+    """
+    items = [c for c in components if c.file]
+    if not items:
+        raise DomainError(
+            "dossier.supplement_empty",
+            _("Attach at least one of the papers asked for."),
+            fields={"files": [_("Attach a file.")]},
         )
-        _audit(dossier, "supplement_received", officer, due_at=dossier.due_at.isoformat())
-        _notify(
-            dossier,
-            "supplement_received",
-            _("The supplement to dossier %(code)s was received. New appointment: %(due)s.")
-            % {"code": dossier.code, "due": _fmt(dossier.due_at)},
+    with transaction.atomic():
+        dossier = _lock(dossier)
+        if dossier.applicant_account_id is None or dossier.applicant_account_id != applicant.pk:
+            raise NotFound("dossier.not_found", _("There is no dossier %(code)s among yours.") % {"code": dossier.code})
+        return _supplement_arrived(dossier, actor=applicant, components=items, note=note)
+
+
+def _supplement_arrived(dossier: Dossier, *, actor: Account | None, components: Iterable[ComponentData], note: str) -> Dossier:
+    """In the caller's transaction, on the locked dossier: end the pause, keep the papers, move on."""
+    received = dossier.is_received
+    old_status = _move(dossier, "receive_supplement" if received else "resubmit")
+    at = clock.now()
+    pause = dossier.pauses.filter(kind=PauseKind.SUPPLEMENT, ended_at__isnull=True).order_by("-started_at").first()  # type: ignore[attr-defined]
+    if pause is not None:
+        pause.ended_at = at
+        pause.save(update_fields=["ended_at"])
+    required = {c.pk: c for c in dossier.version.required_components.all()}  # type: ignore[attr-defined]
+    for item in components:
+        component = required.get(item.component_id) if item.component_id else None
+        row = DossierComponent(
+            dossier=dossier,
+            required_component=component,
+            name=component.name if component else (nfc(item.name).strip()[:1000] or _("Supplement")),
+            originals=item.originals,
+            copies=item.copies,
+            supplement=True,
+            added_at=at,
         )
+        if item.file:
+            row.file.save(item.file.name or "scan.pdf", item.file, save=False)
+            dossier.digitized = True
+        row.save()
+    if not received:
+        dossier.save(update_fields=["status", "national_status", "digitized"])
+        _event(dossier, action="resubmit", actor=actor, at=at, from_status=old_status, step=current_step(dossier), reason=note)
+        _audit(dossier, "supplement_submitted", actor)
         return dossier
+    due_before = dossier.due_at
+    _recompute_due(dossier)
+    step = current_step(dossier)
+    if step is not None and pause is not None:
+        if dossier.supplement_rule == SupplementRule.RESTART and step.planned is not None:
+            step.due_at = engine.add_working_time(at, agency=step.agency_id, **step.planned.as_amount())
+        else:
+            step.due_at = engine.add_working_time(
+                step.due_at, minutes=timing.working_minutes(pause.started_at, at, agency=step.agency_id), agency=step.agency_id
+            )
+        step.save(update_fields=["due_at"])
+    dossier.save(update_fields=["status", "national_status", "due_at", "due_at_restart", "due_at_pause", "digitized"])
+    _event(
+        dossier,
+        action="receive_supplement",
+        actor=actor,
+        at=at,
+        from_status=old_status,
+        step=step,
+        due_before=due_before,
+        reason=note,
+    )
+    _audit(dossier, "supplement_received", actor, due_at=dossier.due_at.isoformat())
+    _notify(
+        dossier,
+        "supplement_received",
+        _("The supplement to dossier %(code)s was received. New appointment: %(due)s.")
+        % {"code": dossier.code, "due": _fmt(dossier.due_at)},
+    )
+    return dossier
 
 
 def request_payment(*, officer: Account, dossier: Dossier, amount: int, reason: str = "") -> Pause:

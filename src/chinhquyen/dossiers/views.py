@@ -163,7 +163,7 @@ def _detail_context(official: Account, dossier: Any) -> dict[str, Any]:
         "clock": selectors.working_clock(dossier),
         "actions": allowed_actions(official, dossier),
         "apology_prompt": selectors.needs_apology_prompt(dossier),
-        "forms": [f for f in printing.DOSSIER_FORMS if printing.FORMS[f].get(dossier.form_set)],
+        "forms": [f for f in printing.forms_for(dossier) if printing.FORMS[f].get(dossier.form_set)],
         "payment_methods": PaymentMethod.choices,
         "return_methods": ReturnMethod.choices,
         "agencies": Agency.objects.filter(pk__in={dossier.receiving_agency_id, dossier.competent_agency_id}).order_by("name"),
@@ -207,6 +207,10 @@ def dossier_form_view(request: HttpRequest, code: str, form: str) -> HttpRespons
         dossier = access_dossier_for_officer(officer=official, code=code)
         if form not in printing.DOSSIER_FORMS:
             raise NotFound("form.unknown", _("Unknown form."))
+        if form not in printing.forms_for(dossier):
+            raise DomainError(
+                "dossier.not_received", _("Dossier %(code)s has not been received yet: it has no receipt.") % {"code": dossier.code}
+            )
         pdf = printing.render_pdf(form, dossier=dossier, form_set=request.GET.get("set") or None)
     except DomainError as exc:
         return _error(request, exc)

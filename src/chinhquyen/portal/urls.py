@@ -48,6 +48,7 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/", _csp(views.my_dossier), name="my_dossier"),
     path("ho-so-cua-toi/<str:code>/ket-qua/", _csp(views.result_download), name="result"),
     path("ho-so-cua-toi/<str:code>/danh-gia/", _csp(views.rate), name="rate"),
+    path("ho-so-cua-toi/<str:code>/bo-sung/", _csp(views.answer_supplement), name="supplement"),
     path("ho-so-nhap/<int:pk>/", _csp(views.draft_view), name="draft"),
     path("ho-so-nhap/<int:pk>/kiem-tra/", _csp(views.check_view), name="check"),
     path("da-nop/<str:code>/", _csp(views.submitted), name="submitted"),

@@ -33,7 +33,7 @@ from chinhquyen.core.folding import fold
 from chinhquyen.core.tasks import queue_email
 from chinhquyen.dossiers import selectors as dossier_selectors
 from chinhquyen.dossiers import services as dossier_services
-from chinhquyen.dossiers.models import Dossier, DossierStatus, Rating, RatingLevel
+from chinhquyen.dossiers.models import Dossier, DossierStatus, PauseKind, Rating, RatingLevel
 from chinhquyen.dossiers.notifications.registry import get_provider
 from chinhquyen.dossiers.throttling import PublicTrackingThrottle
 from chinhquyen.organizations import authentication
@@ -441,7 +441,62 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
         dossier.status in (DossierStatus.RESULT_READY, DossierStatus.RETURNED) and not Rating.objects.filter(dossier=dossier).exists()
     )
     context["rating_levels"] = RatingLevel.choices
+    context.update(_supplement_context(dossier))
+    context["supplement_sent"] = request.GET.get("bo-sung") == "da-gui"
     return render(request, "portal/my_dossier.html", context)
+
+
+def _supplement_context(dossier: Dossier) -> dict[str, Any]:
+    """What the agency asked for (the open supplement request), one upload slot per item asked."""
+    if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
+        return {}
+    pause = dossier.pauses.filter(kind=PauseKind.SUPPLEMENT, ended_at__isnull=True).order_by("-started_at").first()  # type: ignore[attr-defined]
+    items = list(pause.items or []) if pause is not None else []
+    if not items:
+        items = [pause.reason if pause is not None and pause.reason else _("The papers asked for")]
+    return {
+        "supplement": pause,
+        "supplement_slots": [{"field": f"supplement_{i}", "label": item} for i, item in enumerate(items[:SUPPLEMENT_SLOTS])],
+        "max_mb": settings.PORTAL_UPLOAD_MAX_BYTES // (1024 * 1024),
+    }
+
+
+#: At most this many papers answer one request (one per item asked).
+SUPPLEMENT_SLOTS = 20
+
+
+@require_POST
+@applicant_required
+def answer_supplement(request: HttpRequest, code: str) -> HttpResponse:
+    """The applicant uploads what the agency asked for (Decree 61/2018 art. 15: the supplement request, form 02)."""
+    dossier = _own_dossier(request, code)
+    context = _supplement_context(dossier)
+    errors: dict[str, str] = {}
+    components = []
+    for slot in context.get("supplement_slots", []):
+        upload = request.FILES.get(slot["field"])
+        if upload is None:
+            continue
+        try:
+            check_upload(upload, field=slot["field"])
+        except DomainError as exc:
+            errors[slot["field"]] = exc.fields[slot["field"]][0]
+            continue
+        components.append(dossier_services.ComponentData(None, 0, 0, upload, slot["label"]))
+    if not errors:
+        try:
+            dossier_services.answer_supplement(
+                applicant=_me(request), dossier=dossier, components=components, note=request.POST.get("note", "")[:1000]
+            )
+        except DomainError as exc:
+            errors["__all__"] = exc.message
+        else:
+            return redirect(reverse("portal:my_dossier", args=[dossier.code]) + "?bo-sung=da-gui")
+    dossier.refresh_from_db()
+    page = _dossier_context(dossier)
+    page.update(context)
+    page.update({"rating_levels": RatingLevel.choices, "supplement_errors": errors, "note": request.POST.get("note", "")})
+    return render(request, "portal/my_dossier.html", page, status=400)
 
 
 @applicant_required
@@ -583,7 +638,7 @@ def check_view(request: HttpRequest, pk: int) -> HttpResponse:
             opened = [(s, s["file"].file.open("rb")) for s in slots if s["file"] is not None]
             try:
                 with transaction.atomic():
-                    result = dossier_services.receive_online_dossier(
+                    result = dossier_services.submit_online_dossier(
                         procedure_code=draft.procedure.code,
                         applicant=dossier_services.ApplicantData(
                             name=data["name"],

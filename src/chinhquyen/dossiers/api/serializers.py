@@ -162,8 +162,10 @@ class PublicDossierSerializer(serializers.Serializer):  # type: ignore[type-arg]
     status = serializers.CharField()
     status_label = serializers.CharField()
     national_status = serializers.IntegerField()
-    received_at = serializers.DateTimeField()
-    due_at = serializers.DateTimeField()
+    received_at = serializers.DateTimeField(
+        allow_null=True, help_text="Null while an online dossier waits for the counter's check (status 1)."
+    )
+    due_at = serializers.DateTimeField(allow_null=True, help_text="The appointment; null until the dossier is received.")
     completed_at = serializers.DateTimeField(allow_null=True)
     returned_at = serializers.DateTimeField(allow_null=True)
     held_by = serializers.CharField()

@@ -128,6 +128,7 @@ def test_the_whole_application_path(client, citizen, one_stop, fake_clock):
     dossier = Dossier.objects.get(applicant_account=citizen)
     assert submitted["Location"] == f"/dich-vu-cong/da-nop/{dossier.code}/"
     assert dossier.channel == "online"
+    assert (dossier.status, dossier.national_status, dossier.is_received) == ("submitted", 1, False)  # the counter checks it first
     assert dossier.components.exclude(file="").count() == 2
     page = other.get(submitted["Location"]).content.decode()
     assert dossier.code in page
@@ -289,3 +290,46 @@ def test_sign_up_needs_an_email_or_a_phone(client):
     response = client.post("/dich-vu-cong/dang-ky/", {"full_name": "Lê Thị Cúc", "identity_number": "001190012345", "password": PASSWORD})
     assert response.status_code == 400
     assert 'id="id_email-error"' in response.content.decode()
+
+
+def test_the_applicant_answers_a_supplement_request_from_the_portal(client, citizen, other_citizen, one_stop, fake_clock):
+    from chinhquyen.dossiers import services
+    from chinhquyen.dossiers.tests.conftest import CITIZEN, complete_components
+
+    dossier = services.submit_online_dossier(
+        procedure_code=one_stop.same_day.code,
+        applicant=CITIZEN,
+        components=complete_components(one_stop.same_day),
+        receiving_agency=one_stop.commune,
+        applicant_account=citizen,
+    ).dossier
+    services.request_supplement(officer=one_stop.commune_counter, dossier=dossier, items=["Giấy chứng sinh bản rõ nét"], reason="Ảnh mờ")
+    _login(client)
+    url = f"/dich-vu-cong/ho-so-cua-toi/{dossier.code}/"
+    page = client.get(url).content.decode()
+    assert "Giấy chứng sinh bản rõ nét" in page and 'name="supplement_0"' in page
+    # another applicant cannot see nor answer it
+    intruder = client.__class__()
+    _login(intruder, "binh@example.test")
+    assert intruder.post(url + "bo-sung/", {"supplement_0": SimpleUploadedFile("a.pdf", PDF)}).status_code == 404
+    # a file whose content is not what its name says is refused beside its slot, nothing changes
+    response = client.post(url + "bo-sung/", {"supplement_0": SimpleUploadedFile("giay.pdf", PNG), "note": "Gửi lại"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert (
+        'id="supplement_0-error"' in html and shown("The content of the file is not a %(kind)s file as its name says.", kind="PDF") in html
+    )
+    assert "Gửi lại" in html  # what the person typed is kept
+    dossier.refresh_from_db()
+    assert dossier.national_status == 5
+    # nothing attached: a clear refusal
+    response = client.post(url + "bo-sung/", {"note": ""})
+    assert response.status_code == 400
+    dossier.refresh_from_db()
+    assert dossier.national_status == 5
+    response = client.post(url + "bo-sung/", {"supplement_0": SimpleUploadedFile("giay.pdf", PDF)})
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.national_status) == ("submitted", 1)
+    assert dossier.components.filter(supplement=True).exclude(file="").count() == 1
+    assert 'role="status"' in client.get(response["Location"]).content.decode()
