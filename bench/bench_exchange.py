@@ -129,6 +129,14 @@ def run_size(label: str, size: int, count: int, warmup: int = 5) -> dict[str, fl
         def send(self, **kwargs):  # type: ignore[no-untyped-def]
             return (ta if kwargs["sender_code"] == sender else tb).send(**kwargs)
 
+        def send_many(self, messages):  # type: ignore[no-untyped-def]
+            results = {}
+            for transport, code_matches in ((ta, True), (tb, False)):
+                mine = [i for i, m in enumerate(messages) if (m.sender_code == sender) == code_matches]
+                if mine:
+                    results.update(zip(mine, transport.send_many([messages[i] for i in mine]), strict=True))
+            return [results[i] for i in range(len(messages))]
+
     outgoing = BySender()
     key = make_test_key()
     received_at: dict[str, float] = {}

@@ -1,14 +1,16 @@
 """The delivery worker: sends the outbox, fetches the inbox, forever (or for a bounded time).
 
 Sending: due rows are claimed with a lease (`locked_until`; on PostgreSQL `SKIP LOCKED`, so
-several workers share the queue), sent outside any transaction, then marked. A worker killed
+several workers share the queue), sent outside any transaction — several per request where the
+transport can (`send_many`) —, then marked, the taken ones in one transaction. A worker killed
 between the node's answer and the mark leaves the lease to expire; the row is sent again with
 the same package id and the hub answers "duplicate" instead of delivering twice. Failures back
 off exponentially with jitter, `min(max, base·2^(n-1))·U(0.5, 1)`, with no limit on attempts;
 only a permanent refusal makes a dead letter.
 
-Fetching: list → fetch → `inbound.record` (one transaction) → acknowledge. A crash before the
-acknowledgement means the node offers the message again and `record` recognises it.
+Fetching: list (with the bytes of the first messages, where the node gives them) → fetch the
+others → `inbound.record` each (one transaction each) → acknowledge the recorded ones together.
+A crash before the acknowledgement means the node offers them again and `record` recognises them.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from django.utils import timezone
 from chinhquyen.core.audit import record_event
 from chinhquyen.exchange import inbound
 from chinhquyen.exchange.models import Outbox, OutboxState
-from chinhquyen.exchange.transports import Transport, TransportError, get_transport
+from chinhquyen.exchange.transports import Outgoing, SendResult, Transport, TransportError, get_transport
 
 log = logging.getLogger(__name__)
 
@@ -61,68 +63,115 @@ def claim_due(*, limit: int = 10, now: dt.datetime | None = None) -> list[int]:
     return ids
 
 
+def _failed(row: Outbox, exc: TransportError) -> None:
+    with transaction.atomic():
+        row.attempts += 1
+        row.last_error_code = exc.code[:60]
+        row.last_error = str(exc)[:2000]
+        row.locked_until = None
+        if exc.permanent:
+            row.state = OutboxState.DEAD
+            record_event(
+                action="exchange.dead_letter",
+                object_type="exchange.outbox",
+                object_id=row.pk,
+                summary={"document_id": row.document_id, "code": exc.code, "error": str(exc)[:300]},
+            )
+        else:
+            row.next_attempt_at = timezone.now() + dt.timedelta(seconds=backoff_seconds(row.attempts))
+        row.save(update_fields=["attempts", "last_error_code", "last_error", "locked_until", "state", "next_attempt_at"])
+    log.info("exchange: outbox %s not sent (%s, permanent=%s)", row.pk, exc.code, exc.permanent)
+
+
+def _sent(rows: list[tuple[Outbox, SendResult]]) -> None:
+    """Mark rows the node took, all in one transaction (one commit for the batch)."""
+    if not rows:
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        for row, result in rows:
+            row.attempts += 1
+            row.state = OutboxState.SENT
+            row.sent_at = now
+            row.remote_ids = result.remote_ids
+            row.locked_until = None
+            row.last_error_code = row.last_error = ""
+            row.save(update_fields=["attempts", "state", "sent_at", "remote_ids", "locked_until", "last_error_code", "last_error"])
+            record_event(
+                action="exchange.sent",
+                object_type="exchange.outbox",
+                object_id=row.pk,
+                summary={"document_id": row.document_id, "kind": row.kind, "to": row.recipient_codes, "duplicate": result.duplicate},
+            )
+
+
+def _outgoing(row: Outbox) -> Outgoing:
+    return Outgoing(
+        package_id=str(row.package_id),
+        message_type="status" if row.kind == "status" else "edoc",
+        data=bytes(row.payload),
+        sender_code=row.sender_code,
+        recipient_codes=list(row.recipient_codes),
+    )
+
+
 def send_one(row: Outbox, transport: Transport) -> bool:
     """Send one claimed row; True when the node took it."""
     try:
+        message = _outgoing(row)
         result = transport.send(
-            package_id=str(row.package_id),
-            message_type="status" if row.kind == "status" else "edoc",
-            data=bytes(row.payload),
-            sender_code=row.sender_code,
-            recipient_codes=list(row.recipient_codes),
+            package_id=message.package_id,
+            message_type=message.message_type,
+            data=message.data,
+            sender_code=message.sender_code,
+            recipient_codes=message.recipient_codes,
         )
     except TransportError as exc:
-        with transaction.atomic():
-            row.attempts += 1
-            row.last_error_code = exc.code[:60]
-            row.last_error = str(exc)[:2000]
-            row.locked_until = None
-            if exc.permanent:
-                row.state = OutboxState.DEAD
-                record_event(
-                    action="exchange.dead_letter",
-                    object_type="exchange.outbox",
-                    object_id=row.pk,
-                    summary={"document_id": row.document_id, "code": exc.code, "error": str(exc)[:300]},
-                )
-            else:
-                row.next_attempt_at = timezone.now() + dt.timedelta(seconds=backoff_seconds(row.attempts))
-            row.save(update_fields=["attempts", "last_error_code", "last_error", "locked_until", "state", "next_attempt_at"])
-        log.info("exchange: outbox %s not sent (%s, permanent=%s)", row.pk, exc.code, exc.permanent)
+        _failed(row, exc)
         return False
-    with transaction.atomic():
-        row.attempts += 1
-        row.state = OutboxState.SENT
-        row.sent_at = timezone.now()
-        row.remote_ids = result.remote_ids
-        row.locked_until = None
-        row.last_error_code = row.last_error = ""
-        row.save(update_fields=["attempts", "state", "sent_at", "remote_ids", "locked_until", "last_error_code", "last_error"])
-        record_event(
-            action="exchange.sent",
-            object_type="exchange.outbox",
-            object_id=row.pk,
-            summary={"document_id": row.document_id, "kind": row.kind, "to": row.recipient_codes, "duplicate": result.duplicate},
-        )
+    _sent([(row, result)])
     return True
 
 
 def deliver_due(transport: Transport, *, limit: int = 10) -> int:
-    sent = 0
-    for row_id in claim_due(limit=limit):
-        row = Outbox.objects.filter(pk=row_id, state=OutboxState.PENDING).first()
-        if row is not None and send_one(row, transport):
-            sent += 1
-    return sent
+    """Send the due rows, several per round trip (`Transport.send_many`), and mark them (those
+    taken in one transaction). A crash between the node's answer and the mark leaves the rows
+    leased; they are sent again with the same package ids and the node answers "duplicate"."""
+    ids = claim_due(limit=limit)
+    if not ids:
+        return 0
+    rows = list(Outbox.objects.filter(pk__in=ids, state=OutboxState.PENDING).order_by("next_attempt_at", "id"))
+    if not rows:
+        return 0
+    try:
+        results = transport.send_many([_outgoing(row) for row in rows])
+    except TransportError as exc:  # the node, not one message: every row waits for its next attempt
+        for row in rows:
+            _failed(row, exc)
+        return 0
+    taken = [(row, result) for row, result in zip(rows, results, strict=True) if isinstance(result, SendResult)]
+    for row, result in zip(rows, results, strict=True):
+        if isinstance(result, TransportError):
+            _failed(row, result)
+    _sent(taken)
+    return len(taken)
 
 
 def fetch_inbound(transport: Transport, *, limit: int = 50) -> int:
+    """List what waits (with the bytes, where the node gives them), record each message in its own
+    transaction, then acknowledge the recorded ones together. A crash before the acknowledgement
+    means the node offers them again and `inbound.record` recognises each."""
     handled = 0
-    for item in transport.list_received(limit=limit):
-        data = transport.fetch(item.remote_id)
-        outcome = inbound.record(transport=transport.name, item=item, data=data)
-        transport.acknowledge(item.remote_id, ok=outcome.ok, reason=outcome.reason)
-        handled += 1
+    acks: list[tuple[str, bool, str]] = []
+    try:
+        for item in transport.list_received(limit=limit, with_content=True):
+            data = item.data if item.data is not None else transport.fetch(item.remote_id)
+            outcome = inbound.record(transport=transport.name, item=item, data=data)
+            acks.append((item.remote_id, outcome.ok, outcome.reason))
+            handled += 1
+    finally:
+        if acks:
+            transport.acknowledge_many(acks)
     return handled
 
 

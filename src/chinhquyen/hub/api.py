@@ -4,6 +4,8 @@ function of `hub.services`."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import Any
 
 from django.http import HttpResponse
@@ -45,6 +47,11 @@ _ERROR = inline_serializer(
 )
 _LIMIT = OpenApiParameter("limit", OpenApiTypes.INT, description="At most this many (1–500, default 100).")
 _TYPE = OpenApiParameter("message_type", OpenApiTypes.STR, enum=["edoc", "status"], description="Only documents or only status messages.")
+_WITH_CONTENT = OpenApiParameter(
+    "with_content",
+    OpenApiTypes.BOOL,
+    description="Also give each message's bytes (base64, `content`), oldest first, up to 8 MB in all; the rest are listed without `content` (fetch them one by one).",
+)
 
 
 class HubDeliverySerializer(serializers.Serializer[Delivery]):
@@ -64,6 +71,12 @@ class HubDeliverySerializer(serializers.Serializer[Delivery]):
         data = super().to_representation(instance)
         data["from"] = data.pop("from_code")
         return data
+
+
+class HubReceivedSerializer(HubDeliverySerializer):
+    """What the list of received messages gives (the schema; `content` only with `with_content`)."""
+
+    content = serializers.CharField(required=False, help_text="The message's bytes, base64 (only with `with_content`).")
 
 
 class HubSentSerializer(HubDeliverySerializer):
@@ -160,14 +173,20 @@ class ReceivedListView(HubView):
     @extend_schema(
         operation_id="hub_received_list",
         summary="Messages waiting for my agencies (getReceivedEdocList)",
-        parameters=[_TYPE, _LIMIT],
-        responses={200: inline_serializer("HubReceivedList", {"results": HubDeliverySerializer(many=True)}), 401: _ERROR},
+        parameters=[_TYPE, _LIMIT, _WITH_CONTENT],
+        responses={200: inline_serializer("HubReceivedList", {"results": HubReceivedSerializer(many=True)}), 401: _ERROR},
     )
     def get(self, request: Request) -> Response:
         items = services.mailbox(
             connector=self.connector(request), message_type=request.query_params.get("message_type") or None, limit=_limit(request)
         )
-        return Response({"results": HubDeliverySerializer(items, many=True).data})  # type: ignore[arg-type] # many=True takes a list
+        results = HubDeliverySerializer(items, many=True).data  # type: ignore[arg-type] # many=True takes a list
+        if request.query_params.get("with_content") in {"1", "true"}:
+            contents = services.mailbox_contents(items)
+            for item, data in zip(items, results, strict=True):
+                if item.pk in contents:
+                    data["content"] = base64.b64encode(contents[item.pk]).decode("ascii")
+        return Response({"results": results})
 
 
 class ReceivedItemView(HubView):
@@ -203,6 +222,173 @@ class AckView(HubView):
             connector=self.connector(request), doc_id=doc_id, ok=state == "done", reason=str(request.data.get("reason", ""))
         )
         return Response({"doc_id": str(delivery.doc_id), "status": delivery.state})
+
+
+_BATCH_MAX = 100
+
+
+def _batch_error(exc: services.DomainError) -> dict[str, Any]:
+    return {**exc.as_dict(), "http_status": exc.status}
+
+
+class SendBatchView(HubView):
+    @extend_schema(
+        operation_id="hub_send_batch",
+        summary="Send several packages or status messages in one request",
+        description=(
+            "Each message as `POST send/` takes it (`package_id` is its `X-Hub-Package-Id`, `to` its `X-Hub-To`, `data` the "
+            "`.edxml` bytes in base64), at most 100 and the request body's size limit. All are handled in one transaction, "
+            "each accepted or refused on its own: `results` answers each in order, with the HTTP status `send/` would give it."
+        ),
+        request=inline_serializer(
+            "HubSendBatch",
+            {
+                "messages": inline_serializer(
+                    "HubSendBatchMessage",
+                    {
+                        "package_id": serializers.CharField(),
+                        "message_type": serializers.ChoiceField(choices=["edoc", "status"], required=False),
+                        "to": serializers.ListField(child=serializers.CharField(), required=False),
+                        "data": serializers.CharField(help_text="base64"),
+                    },
+                    many=True,
+                )
+            },
+        ),
+        responses={
+            200: inline_serializer(
+                "HubSendBatchResult",
+                {
+                    "results": inline_serializer(
+                        "HubSendBatchItem",
+                        {
+                            "package_id": serializers.CharField(),
+                            "http_status": serializers.IntegerField(),
+                            "duplicate": serializers.BooleanField(required=False),
+                            "deliveries": inline_serializer(
+                                "HubSendBatchDelivery", {"doc_id": serializers.UUIDField(), "to": serializers.CharField()}, many=True
+                            ),
+                            "code": serializers.CharField(required=False),
+                            "message": serializers.CharField(required=False),
+                        },
+                        many=True,
+                    )
+                },
+            ),
+            400: _ERROR,
+            401: _ERROR,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        messages = request.data.get("messages") if isinstance(request.data, dict) else None
+        if not isinstance(messages, list) or not 1 <= len(messages) <= _BATCH_MAX:
+            return Response(
+                {"code": "hub.bad_batch", "message": f"messages: a list of 1 to {_BATCH_MAX}", "fields": {"messages": ["1-100"]}},
+                status=400,
+            )
+        items: list[services.BatchItem | None] = []
+        for entry in messages:
+            try:
+                to = entry.get("to") or None
+                items.append(
+                    services.BatchItem(
+                        package_id=str(entry.get("package_id", "")),
+                        message_type=str(entry.get("message_type", "")),
+                        data=base64.b64decode(str(entry.get("data", "")), validate=True),
+                        to_codes=[str(c).strip() for c in to if str(c).strip()] if isinstance(to, list) else None,
+                    )
+                )
+            except (AttributeError, binascii.Error, ValueError):
+                items.append(None)
+        accepted = iter(services.accept_batch(connector=self.connector(request), items=[i for i in items if i is not None]))
+        results: list[dict[str, Any]] = []
+        for item, entry in zip(items, messages, strict=True):
+            package_id = str(entry.get("package_id", "")) if isinstance(entry, dict) else ""
+            if item is None:
+                results.append(
+                    {
+                        "package_id": package_id,
+                        "http_status": 400,
+                        "code": "hub.bad_batch",
+                        "message": "not a message (data must be base64)",
+                    }
+                )
+                continue
+            outcome = next(accepted)
+            if isinstance(outcome, services.DomainError):
+                results.append({"package_id": package_id, **_batch_error(outcome)})
+            else:
+                results.append(
+                    {
+                        "package_id": outcome.message.package_id,
+                        "http_status": 200 if outcome.duplicate else 201,
+                        "duplicate": outcome.duplicate,
+                        "deliveries": [{"doc_id": str(d.doc_id), "to": d.to_code} for d in outcome.deliveries],
+                    }
+                )
+        return Response({"results": results})
+
+
+class AckBatchView(HubView):
+    @extend_schema(
+        operation_id="hub_received_ack_batch",
+        summary="Acknowledge several fetched messages in one request",
+        description="Each as `POST received/{doc_id}/ack/` takes it, at most 500, in one transaction; `results` answers each in order.",
+        request=inline_serializer(
+            "HubAckBatch",
+            {
+                "acks": inline_serializer(
+                    "HubAckBatchItem",
+                    {
+                        "doc_id": serializers.UUIDField(),
+                        "status": serializers.ChoiceField(choices=["done", "fail"]),
+                        "reason": serializers.CharField(required=False),
+                    },
+                    many=True,
+                )
+            },
+        ),
+        responses={
+            200: inline_serializer(
+                "HubAckBatchResult",
+                {
+                    "results": inline_serializer(
+                        "HubAckBatchOutcome",
+                        {
+                            "doc_id": serializers.CharField(),
+                            "status": serializers.CharField(required=False),
+                            "http_status": serializers.IntegerField(),
+                            "code": serializers.CharField(required=False),
+                        },
+                        many=True,
+                    )
+                },
+            ),
+            400: _ERROR,
+            401: _ERROR,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        acks = request.data.get("acks") if isinstance(request.data, dict) else None
+        if (
+            not isinstance(acks, list)
+            or not 1 <= len(acks) <= 500
+            or not all(isinstance(a, dict) and a.get("status") in {"done", "fail"} for a in acks)
+        ):
+            return Response(
+                {"code": "invalid", "message": "acks: 1 to 500 of {doc_id, status: done|fail}", "fields": {"acks": ["invalid"]}}, status=400
+            )
+        outcomes = services.acknowledge_batch(
+            connector=self.connector(request),
+            acks=[(str(a.get("doc_id", "")), a["status"] == "done", str(a.get("reason", ""))) for a in acks],
+        )
+        results: list[dict[str, Any]] = []
+        for ack, outcome in zip(acks, outcomes, strict=True):
+            if isinstance(outcome, services.DomainError):
+                results.append({"doc_id": str(ack.get("doc_id", "")), **_batch_error(outcome)})
+            else:
+                results.append({"doc_id": str(outcome.doc_id), "status": outcome.state, "http_status": 200})
+        return Response({"results": results})
 
 
 class SentView(HubView):

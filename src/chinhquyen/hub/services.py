@@ -132,14 +132,17 @@ def mailbox(*, connector: Connector, message_type: str | None = None, limit: int
     return list(deliveries.select_related("message").order_by("id")[: max(1, min(limit, 500))])
 
 
-def _own_delivery(connector: Connector, doc_id: str) -> Delivery:
+def _own_delivery(connector: Connector, doc_id: str, *, lock: bool = False) -> Delivery:
     import uuid
 
     try:
         key = uuid.UUID(doc_id)
     except ValueError:
         raise NotFound("hub.not_found", "No such message in your mailbox.") from None
-    delivery = Delivery.objects.select_related("message").filter(doc_id=key, to_code__in=agency_codes(connector).values("code")).first()
+    found = Delivery.objects.select_related("message").filter(doc_id=key, to_code__in=agency_codes(connector).values("code"))
+    if lock:
+        found = found.select_for_update(of=("self",))
+    delivery = found.first()
     if delivery is None:
         raise NotFound("hub.not_found", "No such message in your mailbox.")
     return delivery
@@ -154,10 +157,82 @@ def content(*, connector: Connector, doc_id: str) -> bytes:
     return routing.join_payloads(bytes(message.skeleton), blobs)
 
 
+#: At most this many bytes of message content in one list answer (`with_content`); what does not
+#: fit is listed without its content and fetched one by one.
+LIST_CONTENT_BUDGET = 8 * 1024 * 1024
+
+
+def mailbox_contents(deliveries: list[Delivery], *, budget: int | None = None) -> dict[int, bytes]:
+    """The bytes of the first listed messages, by delivery id, up to `budget` bytes in all (one
+    query whatever their number). Purged messages are left out (fetching them says why)."""
+    budget = LIST_CONTENT_BUDGET if budget is None else budget
+    chosen: list[Delivery] = []
+    total = 0
+    for delivery in deliveries:
+        message = delivery.message
+        if message.skeleton is None or total + message.size > budget:
+            break
+        chosen.append(delivery)
+        total += message.size
+    if not chosen:
+        return {}
+    refs: dict[int, list[MessageBlob]] = {}
+    message_ids = {d.message_id for d in chosen}
+    for ref in MessageBlob.objects.filter(message_id__in=message_ids).select_related("blob").order_by("message_id", "position"):
+        refs.setdefault(ref.message_id, []).append(ref)
+    return {
+        d.pk: routing.join_payloads(bytes(d.message.skeleton), {r.blob.sha256: bytes(r.blob.data) for r in refs.get(d.message_id, [])})
+        for d in chosen
+    }
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One message of `accept_batch`: what `POST send/` takes in its headers and body."""
+
+    package_id: str
+    message_type: str
+    data: bytes
+    to_codes: list[str] | None = None
+
+
+def accept_batch(*, connector: Connector, items: list[BatchItem]) -> list[Accepted | DomainError]:
+    """`accept` for several messages in one transaction (one commit): each is accepted or refused
+    on its own (a savepoint each), as if sent one by one, in order."""
+    results: list[Accepted | DomainError] = []
+    with transaction.atomic():
+        for item in items:
+            try:
+                with transaction.atomic():
+                    results.append(
+                        accept(
+                            connector=connector,
+                            package_id=item.package_id,
+                            message_type=item.message_type,
+                            data=item.data,
+                            to_codes=item.to_codes,
+                        )
+                    )
+            except DomainError as exc:
+                results.append(exc)
+    return results
+
+
+def acknowledge_batch(*, connector: Connector, acks: list[tuple[str, bool, str]]) -> list[Delivery | DomainError]:
+    """`acknowledge` for several (doc_id, ok, reason) in one transaction, each on its own."""
+    results: list[Delivery | DomainError] = []
+    with transaction.atomic():
+        for doc_id, ok, reason in acks:
+            try:
+                results.append(acknowledge(connector=connector, doc_id=doc_id, ok=ok, reason=reason))
+            except DomainError as exc:
+                results.append(exc)
+    return results
+
+
 def acknowledge(*, connector: Connector, doc_id: str, ok: bool, reason: str = "") -> Delivery:
     with transaction.atomic():
-        delivery = _own_delivery(connector, doc_id)
-        delivery = Delivery.objects.select_for_update().select_related("message").get(pk=delivery.pk)
+        delivery = _own_delivery(connector, doc_id, lock=True)
         if delivery.state != DeliveryState.PENDING:
             return delivery
         delivery.state = DeliveryState.DONE if ok else DeliveryState.FAIL

@@ -2,6 +2,7 @@
 
 from chinhquyen.exchange.transports.base import (
     AgencyEntry,
+    Outgoing,
     Received,
     SendResult,
     SentRecord,
@@ -13,6 +14,7 @@ from chinhquyen.exchange.transports.registry import get_transport, register_tran
 
 __all__ = [
     "AgencyEntry",
+    "Outgoing",
     "Received",
     "SendResult",
     "SentRecord",

@@ -9,6 +9,8 @@ requests get 401. `send` is idempotent: the hub de-duplicates on the package id.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import hmac
 import json
@@ -22,6 +24,7 @@ from django.conf import settings
 
 from chinhquyen.exchange.transports.base import (
     AgencyEntry,
+    Outgoing,
     Received,
     SendResult,
     SentRecord,
@@ -53,6 +56,30 @@ def sign_headers(*, connector: str, secret: str, method: str, path: str, body: b
 
 
 _TRANSIENT = {408, 425, 429}
+
+#: A batch request carries at most about this many bytes of messages (base64 makes it 4/3 of
+#: that on the wire, well under the hub's request limit); a larger message goes alone.
+BATCH_BYTES = 6 * 1024 * 1024
+
+
+def _permanent(status: int) -> bool:
+    """Whether the node refusing with `status` means the same bytes can never be accepted."""
+    return 400 <= status < 500 and status not in _TRANSIENT | {401, 403}
+
+
+def _chunks(indexes: list[int], sizes: list[int]) -> list[list[int]]:
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    total = 0
+    for index, size in zip(indexes, sizes, strict=True):
+        if current and (total + size > BATCH_BYTES or len(current) >= 100):
+            chunks.append(current)
+            current, total = [], 0
+        current.append(index)
+        total += size
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 class HubTransport(Transport):
@@ -97,8 +124,9 @@ class HubTransport(Transport):
             code, message = str(body_json.get("code", code)), str(body_json.get("message", message))
         except ValueError:
             pass
-        permanent = 400 <= response.status_code < 500 and response.status_code not in _TRANSIENT | {401, 403}
-        raise TransportError(code, f"HTTP {response.status_code}: {message}", permanent=permanent, status=response.status_code)
+        raise TransportError(
+            code, f"HTTP {response.status_code}: {message}", permanent=_permanent(response.status_code), status=response.status_code
+        )
 
     def send(self, *, package_id: str, message_type: str, data: bytes, sender_code: str, recipient_codes: list[str]) -> SendResult:
         response = self._request(
@@ -115,19 +143,79 @@ class HubTransport(Transport):
         body = response.json()
         return SendResult(remote_ids=[d["doc_id"] for d in body.get("deliveries", [])], duplicate=bool(body.get("duplicate")))
 
-    def list_received(self, *, message_type: str | None = None, limit: int = 100) -> list[Received]:
-        body = self._request("GET", "received/", params={"message_type": message_type, "limit": limit}).json()
-        return [
-            Received(
-                remote_id=item["doc_id"],
-                message_type=item["message_type"],
-                sender_code=item["from"],
-                recipient_code=item["to"],
-                package_id=item.get("package_id", ""),
-                created_at=item.get("created_time", ""),
+    def send_many(self, messages: list[Outgoing]) -> list[SendResult | TransportError]:
+        """One `POST send/batch/` for the lot (each message accepted or refused on its own); a
+        message too large for a batch goes alone through `send/`."""
+        results: dict[int, SendResult | TransportError] = {}
+        batch: list[int] = []
+        for index, message in enumerate(messages):
+            if len(message.data) > BATCH_BYTES // 2:
+                try:
+                    results[index] = self.send(
+                        package_id=message.package_id,
+                        message_type=message.message_type,
+                        data=message.data,
+                        sender_code=message.sender_code,
+                        recipient_codes=message.recipient_codes,
+                    )
+                except TransportError as exc:
+                    results[index] = exc
+            else:
+                batch.append(index)
+        for chunk in _chunks(batch, [len(messages[i].data) for i in batch]):
+            payload = json.dumps(
+                {
+                    "messages": [
+                        {
+                            "package_id": messages[i].package_id,
+                            "message_type": messages[i].message_type,
+                            "to": messages[i].recipient_codes,
+                            "data": base64.b64encode(messages[i].data).decode("ascii"),
+                        }
+                        for i in chunk
+                    ]
+                }
+            ).encode()
+            answers = self._request("POST", "send/batch/", body=payload, headers={"Content-Type": "application/json"}).json()["results"]
+            if len(answers) != len(chunk):
+                raise TransportError("exchange.hub_error", "The hub answered a batch with the wrong number of results.")
+            for i, answer in zip(chunk, answers, strict=True):
+                status = int(answer.get("http_status", 500))
+                if status < 300:
+                    results[i] = SendResult(
+                        remote_ids=[d["doc_id"] for d in answer.get("deliveries", [])], duplicate=bool(answer.get("duplicate"))
+                    )
+                else:
+                    results[i] = TransportError(
+                        str(answer.get("code", "exchange.hub_error")),
+                        f"HTTP {status}: {answer.get('message', '')}",
+                        permanent=_permanent(status),
+                        status=status,
+                    )
+        return [results[i] for i in range(len(messages))]
+
+    def list_received(self, *, message_type: str | None = None, limit: int = 100, with_content: bool = False) -> list[Received]:
+        params: dict[str, Any] = {"message_type": message_type, "limit": limit, "with_content": "1" if with_content else None}
+        body = self._request("GET", "received/", params=params).json()
+        items = []
+        for item in body.get("results", []):
+            content = item.get("content")
+            try:
+                data = base64.b64decode(content, validate=True) if isinstance(content, str) else None
+            except (binascii.Error, ValueError):
+                data = None  # fetched on its own
+            items.append(
+                Received(
+                    remote_id=item["doc_id"],
+                    message_type=item["message_type"],
+                    sender_code=item["from"],
+                    recipient_code=item["to"],
+                    package_id=item.get("package_id", ""),
+                    created_at=item.get("created_time", ""),
+                    data=data,
+                )
             )
-            for item in body.get("results", [])
-        ]
+        return items
 
     def fetch(self, remote_id: str) -> bytes:
         return self._request("GET", f"received/{remote_id}/").content
@@ -135,6 +223,27 @@ class HubTransport(Transport):
     def acknowledge(self, remote_id: str, *, ok: bool, reason: str = "") -> None:
         payload = json.dumps({"status": "done" if ok else "fail", "reason": reason[:500]}).encode()
         self._request("POST", f"received/{remote_id}/ack/", body=payload, headers={"Content-Type": "application/json"})
+
+    def acknowledge_many(self, acks: list[tuple[str, bool, str]]) -> None:
+        """One `POST received/ack/` for up to 500 acknowledgements."""
+        for start in range(0, len(acks), 500):
+            chunk = acks[start : start + 500]
+            payload = json.dumps(
+                {
+                    "acks": [
+                        {"doc_id": remote_id, "status": "done" if ok else "fail", "reason": reason[:500]} for remote_id, ok, reason in chunk
+                    ]
+                }
+            ).encode()
+            answers = self._request("POST", "received/ack/", body=payload, headers={"Content-Type": "application/json"}).json()
+            refused = [a for a in answers.get("results", []) if int(a.get("http_status", 500)) >= 300]
+            if refused:
+                first = refused[0]
+                raise TransportError(
+                    str(first.get("code", "exchange.hub_error")),
+                    f"HTTP {first.get('http_status')}: {len(refused)} acknowledgement(s) refused: {first.get('message', '')}",
+                    status=int(first.get("http_status", 500)),
+                )
 
     def list_sent(self, *, message_type: str | None = None, limit: int = 100) -> list[SentRecord]:
         body = self._request("GET", "sent/", params={"message_type": message_type, "limit": limit}).json()

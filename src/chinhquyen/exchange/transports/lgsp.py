@@ -23,7 +23,7 @@ class LgspTransport(Transport):
     def send(self, *, package_id: str, message_type: str, data: bytes, sender_code: str, recipient_codes: list[str]) -> SendResult:
         self._refuse()
 
-    def list_received(self, *, message_type: str | None = None, limit: int = 100) -> list[Received]:
+    def list_received(self, *, message_type: str | None = None, limit: int = 100, with_content: bool = False) -> list[Received]:
         self._refuse()
 
     def fetch(self, remote_id: str) -> bytes:

@@ -107,7 +107,7 @@ class NationalAxisTransport(Transport):
             raise TransportError("exchange.axis_refused", f"{body.get('ErrorCode', '')}: {body.get('ErrorDesc', '')}", permanent=True)
         return SendResult(remote_ids=[str(body.get("DocId", ""))])
 
-    def list_received(self, *, message_type: str | None = None, limit: int = 100) -> list[Received]:
+    def list_received(self, *, message_type: str | None = None, limit: int = 100, with_content: bool = False) -> list[Received]:
         items = []
         for kind in [message_type] if message_type else ["edoc", "status"]:
             body = self._json("getReceivedEdocList", {"servicetype": "eDoc", "messagetype": kind})
