@@ -179,6 +179,10 @@ class Dossier(models.Model):
     return_method = models.CharField(_("result collected"), max_length=10, choices=ReturnMethod.choices, default=ReturnMethod.COUNTER)
     result_file = models.FileField(upload_to="dossiers/results/%Y/%m/", blank=True)
     result_uploaded_at = models.DateTimeField(null=True, blank=True)
+    #: The signing app's validation of the result file when it was uploaded (evidence; ADR 0030).
+    result_report = models.ForeignKey(
+        "signing.ValidationReport", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("result signatures")
+    )
 
     timeliness = models.CharField(_("timeliness"), max_length=8, choices=Timeliness.choices, blank=True)
     #: Working minutes between completion and appointment (positive: early).

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
@@ -1062,24 +1062,83 @@ def withdraw_dossier(*, officer: Account | None, dossier: Dossier, reason: str) 
 
 # --- result ---------------------------------------------------------------------------------------
 def upload_result(*, officer: Account, dossier: Dossier, file: File) -> Dossier:  # type: ignore[type-arg]
-    """Attach the result (a signed PDF once the signing app is there). Refused if one is already there."""
+    """Attach the result, a PDF whose digital signatures are validated by the signing app first.
+
+    Decree 45/2020 art. 25: an electronic result has the value of the paper one when it carries the
+    competent agency's digital signature. So: a file whose signature is broken, or changed after
+    signing, is refused (`dossier.result_signature_invalid`); a result returned online must carry
+    at least one valid signature (`dossier.result_unsigned`); a result returned on paper may be an
+    unsigned scan. The report is kept as evidence and shown on the dossier and the portal.
+    Raises also `dossier.result_exists` (uploaded twice), `dossier.result_not_pdf`,
+    `signing.file_too_large`, `dossier.wrong_state`, `dossier.closed`.
+    """
+    from chinhquyen.signing import services as signing_services
+    from chinhquyen.signing.models import Indication
+
+    file.seek(0)
+    data = file.read()
+    if not data.startswith(b"%PDF-"):
+        raise DomainError("dossier.result_not_pdf", _("The result must be a PDF file."), fields={"file": [_("Not a PDF file.")]})
+    if Dossier.objects.filter(pk=dossier.pk).exclude(result_file="").exists():  # again under the lock; spares the validation
+        _raise_result_exists(dossier)
+    # Validated before the transaction: the check takes a while and holds no lock.
+    report = signing_services.validate_pdf(
+        pdf_bytes=data, subject_type="dossiers.Dossier", subject_id=str(dossier.pk), file_name=file.name or "", actor=officer
+    )
+    if report.reason in ("malformed", "encrypted"):
+        raise DomainError(
+            "dossier.result_not_pdf",
+            _("The result cannot be read: %(reason)s") % {"reason": _reason_text(report)},
+            fields={"file": [_("Not a readable PDF file.")]},
+        )
+    if report.indication == Indication.FAILED:
+        raise DomainError(
+            "dossier.result_signature_invalid",
+            _("The result's digital signature is not valid (%(reason)s): it was not attached.") % {"reason": _reason_text(report)},
+            fields={"file": [_("Invalid signature.")]},
+        )
+    if dossier.return_method == ReturnMethod.ONLINE and not _has_usable_signature(report.report):
+        raise DomainError(
+            "dossier.result_unsigned",
+            _("A result returned online must carry the competent agency's valid digital signature (%(reason)s).")
+            % {"reason": _reason_text(report)},
+            fields={"file": [_("Sign the result first.")]},
+        )
     with transaction.atomic():
         dossier = _lock(dossier)
         if dossier.result_file:
-            raise DomainError(
-                "dossier.result_exists",
-                _("Dossier %(code)s already has a result file; it cannot be uploaded twice.") % {"code": dossier.code},
-                fields={"file": [_("Already uploaded.")]},
-            )
+            _raise_result_exists(dossier)
         old_status = dossier.status
         _move(dossier, "upload_result")
         at = clock.now()
-        dossier.result_file.save(file.name or "ket-qua.pdf", file, save=False)
+        dossier.result_file.save(file.name or "ket-qua.pdf", ContentFile(data), save=False)
         dossier.result_uploaded_at = at
-        dossier.save(update_fields=["result_file", "result_uploaded_at"])
+        dossier.result_report = report
+        dossier.save(update_fields=["result_file", "result_uploaded_at", "result_report"])
         _event(dossier, action="upload_result", actor=officer, at=at, from_status=old_status, step=current_step(dossier))
-        _audit(dossier, "result_uploaded", officer, file=dossier.result_file.name)
+        _audit(dossier, "result_uploaded", officer, file=dossier.result_file.name, sha256=report.file_sha256, signatures=report.indication)
         return dossier
+
+
+def _raise_result_exists(dossier: Dossier) -> None:
+    raise DomainError(
+        "dossier.result_exists",
+        _("Dossier %(code)s already has a result file; it cannot be uploaded twice.") % {"code": dossier.code},
+        fields={"file": [_("Already uploaded.")]},
+    )
+
+
+def _has_usable_signature(report: dict[str, Any]) -> bool:
+    """A signature that validates, or cannot be confirmed only because revocation is unknown offline."""
+    return any(
+        s.get("indication") == "PASSED" or (s.get("indication") == "INDETERMINATE" and s.get("reason") == "revocation_unknown")
+        for s in report.get("signatures", [])
+    )
+
+
+def _reason_text(report: Any) -> str:
+    text = (report.report or {}).get("reason_text") or report.reason
+    return _(text) if text else ""
 
 
 def _compute_timeliness(dossier: Dossier, at: dt.datetime) -> None:

@@ -16,6 +16,7 @@ from chinhquyen.dossiers.models import Dossier, DossierCounter, DossierEvent, Do
 from chinhquyen.dossiers.selectors import needs_apology_prompt, officer_queue, overdue_dossiers
 from chinhquyen.dossiers.services import ApplicantData, ComponentData
 from chinhquyen.dossiers.tests.conftest import CITIZEN, at, complete_components, receive
+from chinhquyen.dossiers.tests.test_results import blank_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,7 @@ def test_the_national_status_code_at_each_transition(one_stop, fake_clock, setti
     services.request_payment(officer=one_stop.processing_a, dossier=dossier, amount=600000)
     fake_clock.set(at(2026, 2, 23, 10))
     services.record_payment(officer=one_stop.processing_a, dossier=dossier, amount=600000, method="cash")
-    services.upload_result(officer=one_stop.processing_a, dossier=dossier, file=ContentFile(b"%PDF-1.4 ket qua", name="kq.pdf"))
+    services.upload_result(officer=one_stop.processing_a, dossier=dossier, file=ContentFile(blank_pdf(), name="kq.pdf"))
     services.mark_result_ready(officer=one_stop.processing_a, dossier=dossier)
     fake_clock.set(at(2026, 2, 23, 14))
     services.return_result(officer=one_stop.cast.counter_officer, dossier=dossier)
@@ -269,12 +270,13 @@ def test_a_supplement_on_a_closed_dossier_and_a_second_result_are_refused(one_st
     assert refusal.value.code == "dossier.closed" and _snapshot() == before
     dossier = receive(one_stop)
     services.hand_over(officer=one_stop.cast.counter_officer, dossier=dossier)
-    services.upload_result(officer=one_stop.processing_a, dossier=dossier, file=ContentFile(b"%PDF-1.4 a", name="a.pdf"))
+    first = blank_pdf()
+    services.upload_result(officer=one_stop.processing_a, dossier=dossier, file=ContentFile(first, name="a.pdf"))
     before = _snapshot()
     with pytest.raises(DomainError) as twice:
-        services.upload_result(officer=one_stop.processing_a, dossier=dossier, file=ContentFile(b"%PDF-1.4 b", name="b.pdf"))
+        services.upload_result(officer=one_stop.processing_a, dossier=dossier, file=ContentFile(blank_pdf(), name="b.pdf"))
     assert twice.value.code == "dossier.result_exists" and _snapshot() == before
-    assert Dossier.objects.get(pk=dossier.pk).result_file.read() == b"%PDF-1.4 a"
+    assert Dossier.objects.get(pk=dossier.pk).result_file.read() == first
 
 
 def test_the_queue_shows_due_soon_first_and_leaders_see_overdue_dossiers(one_stop, fake_clock):
