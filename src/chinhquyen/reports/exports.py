@@ -54,6 +54,7 @@ def _headline(indicator: indicators.Indicator, value: Value) -> Any:
 
 
 # --- open data -----------------------------------------------------------------------------------------
+@indicators.shared_reads()
 def open_data(period: Period) -> dict[str, Any]:
     """The published indicators for the province and for each agency, as the documented schema."""
     published = [i for i in indicators.REGISTRY.values() if i.published]
@@ -132,6 +133,7 @@ def open_data_csv_view(request: HttpRequest) -> HttpResponse:
 
 
 # --- the yearly report ---------------------------------------------------------------------------------
+@indicators.shared_reads()
 def yearly_report(year: int) -> dict[str, Any]:
     period = Period.year(year)
     figures = selectors.figures(None, period).data

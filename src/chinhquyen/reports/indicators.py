@@ -13,9 +13,12 @@ own figures (their records point at them); `rollup.successors` merges them on re
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -129,8 +132,19 @@ class Indicator:
     estimate: ClassVar[bool] = False
 
     def compute(self, agency_ids: Iterable[int] | None, period: Period) -> Value:
-        values = self.by_agency(agency_ids, period)
+        values = self.values(agency_ids, period)
         return self.total(list(values.values()), agency_ids, period)
+
+    def values(self, agency_ids: Iterable[int] | None, period: Period) -> dict[int, Value]:
+        """`by_agency`, read once per `shared_reads()` block (the page's figure and its table column)."""
+        ids = _ids(agency_ids)
+        memo = _shared.get()
+        if memo is None:
+            return self.by_agency(ids, period)
+        key = ("by_agency", self.code, None if ids is None else tuple(sorted(ids)), period)
+        if key not in memo:
+            memo[key] = self.by_agency(ids, period)
+        return {k: dataclasses.replace(v) for k, v in memo[key].items()}  # callers may set fields on theirs
 
     def by_agency(self, agency_ids: Iterable[int] | None, period: Period) -> dict[int, Value]:
         raise NotImplementedError
@@ -294,7 +308,7 @@ class AgenciesUsingDigitalSignatures(Indicator):
 
     def signed(self, agency_ids: list[int] | None, period: Period) -> QuerySet[OutgoingDocument]:
         """The documents behind the numerator: issued with a valid signature on their final file."""
-        return _with_final_indication(self.issued(agency_ids, period)).filter(final_indication=Indication.PASSED)
+        return _with_final_indication(self.issued(agency_ids, period)).filter(Q(final_indication=Indication.PASSED))
 
     def by_agency(self, agency_ids: Iterable[int] | None, period: Period) -> dict[int, Value]:
         rows = (
@@ -526,14 +540,40 @@ class ExchangeReceived(_ExchangeCount):
 
 
 # --- One-stop shop: reuses dossiers.selectors.dossier_statistics -----------------------------------
+_shared: ContextVar[dict[Any, Any] | None] = ContextVar("reports_shared_reads", default=None)
+
+
+@contextlib.contextmanager
+def shared_reads() -> Iterator[None]:
+    """Inside the block, the one-stop counters of one (agencies, period) are read once and shared by
+    every indicator built on them (the six dossier figures, the six Decision 766 groups, the table's
+    columns): one `GROUP BY` instead of one per indicator. Nested blocks share the outer one; the
+    reads are forgotten when the outermost block ends (one page, one cache fill)."""
+    if _shared.get() is not None:
+        yield
+        return
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
 def dossier_counters(agency_ids: Iterable[int] | None, period: Period) -> dict[int, dict[str, Any]]:
     """`dossier_statistics` by competent agency, keyed by agency id (its rows carry the code)."""
     ids = _ids(agency_ids)
-    codes = _codes(ids)
     if ids == []:
         return {}
+    memo = _shared.get()
+    key = ("dossier_counters", None if ids is None else tuple(sorted(ids)), period)
+    if memo is not None and key in memo:
+        return memo[key]  # type: ignore[no-any-return]
+    codes = _codes(ids)
     rows = dossier_selectors.dossier_statistics(agency_ids=ids, group_by="agency", date_from=period.start, date_to=period.end)
-    return {codes[row["key"]]: row for row in rows if row["key"] in codes}
+    out = {codes[row["key"]]: row for row in rows if row["key"] in codes}
+    if memo is not None:
+        memo[key] = out
+    return out
 
 
 SUMMED = (

@@ -20,6 +20,12 @@ COUNTS = (
     ("email_accounts", _("official e-mail accounts issued")),
 )
 
+#: The two optional counts about directives (name, label): both answered or neither.
+DIRECTIVES = (
+    ("directives_issued", _("directives (Chỉ thị) issued in the year")),
+    ("directives_published", _("of them, published on the agency's web portal")),
+)
+
 
 class SurveyResponse(models.Model):
     agency = models.ForeignKey("organizations.Agency", on_delete=models.PROTECT, related_name="survey_responses")
@@ -35,8 +41,8 @@ class SurveyResponse(models.Model):
     #: Directives (Chỉ thị, Decree 30/2020 art. 7) of the year and how many of them the agency
     #: published on its web portal: the platform records their issue, not their publication.
     #: Both empty for a year answered before the question was asked, or when the agency has no portal.
-    directives_issued = models.PositiveIntegerField(_("directives (Chỉ thị) issued in the year"), null=True, blank=True)
-    directives_published = models.PositiveIntegerField(_("of them, published on the agency's web portal"), null=True, blank=True)
+    directives_issued = models.PositiveIntegerField(DIRECTIVES[0][1], null=True, blank=True)
+    directives_published = models.PositiveIntegerField(DIRECTIVES[1][1], null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     filled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     filled_at = models.DateTimeField(_("filled in at"))

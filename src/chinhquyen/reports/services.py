@@ -13,7 +13,7 @@ from chinhquyen.core.audit import record_event
 from chinhquyen.core.errors import DomainError
 from chinhquyen.organizations.models import Account, Agency
 from chinhquyen.reports import access
-from chinhquyen.reports.models import COUNTS, SurveyResponse
+from chinhquyen.reports.models import COUNTS, DIRECTIVES, SurveyResponse
 
 
 @dataclass
@@ -91,11 +91,11 @@ def _check_directives(data: SurveyData) -> None:
             _("Give both the directives issued and those published on the web portal, or neither."),
             fields={missing: [_("Give this count too.")]},
         )
-    for name, value in (("directives_issued", issued), ("directives_published", published)):
+    for (name, label), value in zip(DIRECTIVES, (issued, published), strict=True):
         if value < 0:
             raise DomainError(
                 "survey.negative",
-                _("“%(field)s” cannot be negative.") % {"field": SurveyResponse._meta.get_field(name).verbose_name},
+                _("“%(field)s” cannot be negative.") % {"field": label},
                 fields={name: [_("Give 0 or more.")]},
             )
     if published > issued:

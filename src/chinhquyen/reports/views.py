@@ -98,6 +98,7 @@ def _trend_chart(indicator: indicators.Indicator, agency_ids: list[int] | None, 
 
 
 @require_GET
+@indicators.shared_reads()  # the figures, the table and the trend share their reads
 def province_view(request: HttpRequest) -> HttpResponse:
     official = _official(request)
     if not access.sees_province(official):
@@ -141,6 +142,7 @@ def province_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@indicators.shared_reads()  # the figures, the table and the trend share their reads
 def agency_view(request: HttpRequest, agency_id: int) -> HttpResponse:
     official = _official(request)
     try:
@@ -213,6 +215,7 @@ def definition_view(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
+@indicators.shared_reads()  # the figures, the table and the trend share their reads
 def public_view(request: HttpRequest) -> HttpResponse:
     """What the province publishes: the `published` indicators for the whole province, no login;
     `?chi-tieu=<code>` shows a definition, `?dinh-dang=csv|json` gives the open data."""
