@@ -2,10 +2,10 @@
 
 `take_number(register, at)` runs inside the registering (or issuing) transaction:
 
-1. make sure the year's counter row exists (`INSERT … ON CONFLICT DO NOTHING` on PostgreSQL,
-   `INSERT OR IGNORE` on SQLite), so two first registrations of a year do not collide;
-2. lock it (`SELECT … FOR UPDATE`; SQLite's IMMEDIATE transactions already hold the database's
-   write lock from BEGIN) and add one.
+1. the first time in a year, create the year's counter row (`INSERT … ON CONFLICT DO NOTHING`
+   on PostgreSQL, `INSERT OR IGNORE` on SQLite), so two first registrations do not collide;
+2. add one and read it back in one statement (`UPDATE … RETURNING`), which locks the row
+   (SQLite's IMMEDIATE transactions already hold the database's write lock from BEGIN).
 
 The lock is held until the transaction ends. If it rolls back, the increment rolls back with
 it and the number is given again: no gap. Two transactions never hold it at once: no duplicate.
@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from chinhquyen.documents.models import NumberCounter, Register
 
@@ -32,15 +32,38 @@ def year_of(at: dt.datetime) -> int:
 
 
 def take_number(register: Register, at: dt.datetime) -> tuple[int, int]:
-    """The next number of `register` for the year of `at`: (year, number). Inside a transaction only."""
+    """The next number of `register` for the year of `at`: (year, number). Inside a transaction only.
+
+    One statement in the usual case: `UPDATE … SET last_number = last_number + 1 … RETURNING`
+    locks the year's counter row until the transaction ends (PostgreSQL; SQLite's IMMEDIATE
+    transaction already holds the write lock). The first number of a year creates the row
+    (`INSERT … ON CONFLICT DO NOTHING`, so two first registrations do not collide) and updates
+    it. Callers take the number as late as they can: the lock is held until commit (W3).
+    """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("take_number must run inside the registering transaction")
     year = year_of(at)
-    NumberCounter.objects.bulk_create([NumberCounter(register=register, year=year, last_number=0)], ignore_conflicts=True)
-    counter = NumberCounter.objects.select_for_update().get(register=register, year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return year, counter.last_number
+    number = _increment(register.pk, year)
+    if number is None:
+        NumberCounter.objects.bulk_create([NumberCounter(register=register, year=year, last_number=0)], ignore_conflicts=True)
+        number = _increment(register.pk, year)
+    if number is None:  # pragma: no cover - the row was just created or already there
+        raise RuntimeError(f"no number counter for register {register.pk}, {year}")
+    return year, number
+
+
+def _increment(register_id: int, year: int) -> int | None:
+    meta = NumberCounter._meta
+    quote = connection.ops.quote_name
+    table, last = quote(meta.db_table), quote(meta.get_field("last_number").column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {last} = {last} + 1 WHERE {quote(meta.get_field('register').column)} = %s"  # noqa: S608 - names from the model
+            f" AND {quote(meta.get_field('year').column)} = %s RETURNING {last}",
+            [register_id, year],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row else None
 
 
 def peek_next(register: Register, year: int) -> int:

@@ -44,7 +44,7 @@ from chinhquyen.documents.models import (
     SeriesPurpose,
     Source,
 )
-from chinhquyen.documents.numbering import VIETNAM, take_number
+from chinhquyen.documents.numbering import VIETNAM, take_number, year_of
 from chinhquyen.documents.reference import (
     URGENCY_RANK,
     DocumentType,
@@ -417,24 +417,37 @@ class Registration:
     duplicates: list[IncomingDocument] = field(default_factory=list)
 
 
-def _register_now(document: IncomingDocument, actor: Account | None, at: dt.datetime) -> None:
-    register = incoming_register_for(document.agency, document.secrecy)
-    year, number = take_number(register, at)
+def _prepare_registration(document: IncomingDocument, register: Register, actor: Account | None, at: dt.datetime) -> None:
+    """Everything of the registration but the number, so the document can be saved (and indexed
+    for search: the arrival number is not indexed) before the number is taken."""
     document.register = register
-    document.arrival_year = year
-    document.arrival_number = number
+    document.arrival_year = year_of(at)
+    document.arrival_number = None
     document.arrival_at = at
     document.registered_by = actor
     document.status = IncomingStatus.REGISTERED
 
 
-def _after_registration(document: IncomingDocument, actor: Account | None, at: dt.datetime, duplicates: list[IncomingDocument]) -> None:
-    text = _("Registered with arrival number %(number)s.") % {"number": format_number(document.arrival_number or 0)}
-    data: dict[str, Any] = {"arrival_number": document.arrival_number, "year": document.arrival_year}
+def _number_and_record(document: IncomingDocument, actor: Account | None, at: dt.datetime, duplicates: list[IncomingDocument]) -> None:
+    """The last statements of a registering transaction (W3): take the number (its counter row
+    stays locked until commit), write it on the saved document, then the timeline event and the
+    audit event (the audit chain head stays locked until commit). Everything else comes before,
+    so concurrent registrations wait on these two rows only for these few statements."""
+    assert document.pk is not None and document.register is not None
+    year, number = take_number(document.register, at)
+    document.arrival_year, document.arrival_number = year, number
+    # No `save()`: nothing indexed for search changes, and the signal's re-index would run inside
+    # the locked section.
+    IncomingDocument.objects.filter(pk=document.pk).update(arrival_year=year, arrival_number=number)
+    text = _("Registered with arrival number %(number)s.") % {"number": format_number(number)}
+    data: dict[str, Any] = {"arrival_number": number, "year": year}
     if duplicates:
         data["possible_duplicates"] = [d.pk for d in duplicates]
     _event(document, EventKind.REGISTERED, actor, at, text, data=data)
-    _audit("incoming.registered", document, actor, {"arrival_number": document.arrival_number, "year": document.arrival_year})
+    _audit("incoming.registered", document, actor, {"arrival_number": number, "year": year})
+
+
+def _notify_urgent(document: IncomingDocument, at: dt.datetime) -> None:
     if document.urgency:
         # Art. 4.2.c, 23.1: urgent documents are presented at once: tell the leaders now.
         leaders = _holders(document.agency_id, Role.LEADER)
@@ -474,25 +487,29 @@ def register_incoming_document(
     checked_files = [files.check_upload(f, allowed=files.WORK_TYPES, field="attachments") for f in attachments]
     if cleaned["page_count"] is None and checked_scan is not None and checked_scan.pages:
         cleaned["page_count"] = min(checked_scan.pages, 999)
-    ensure_registers(agency)
+    registers = ensure_registers(agency)
+    register = registers[(Direction.INCOMING, SeriesPurpose.SECRET if cleaned["secrecy"] else SeriesPurpose.ADMINISTRATIVE)]
+    # Reads before the transaction: SQLite's IMMEDIATE transaction holds the database's write lock
+    # from BEGIN. The duplicate check is a warning (§1.7), not a constraint.
+    duplicates = find_duplicates(
+        agency,
+        document_id=cleaned["edxml_document_id"],
+        code_number=cleaned["code_number"],
+        code_notation=cleaned["code_notation"],
+        issuer_name=cleaned["issuer_name"],
+    )
+    issuer = Agency.objects.filter(code=cleaned["issuer_code"], valid_to__isnull=True).first() if cleaned["issuer_code"] else None
     with transaction.atomic():
-        duplicates = find_duplicates(
-            agency,
-            document_id=cleaned["edxml_document_id"],
-            code_number=cleaned["code_number"],
-            code_notation=cleaned["code_notation"],
-            issuer_name=cleaned["issuer_name"],
-        )
-        issuer = Agency.objects.filter(code=cleaned["issuer_code"], valid_to__isnull=True).first() if cleaned["issuer_code"] else None
         document = IncomingDocument(agency=agency, source=source, issuer=issuer, received_at=at, **cleaned)
         document.duplicate_of = duplicates[0] if duplicates else None
-        _register_now(document, actor, at)
+        _prepare_registration(document, register, actor, at)
         document.save()
         if checked_scan is not None:
             _store_file(checked_scan, agency_id=agency.pk, kind=AttachmentKind.SCAN, actor=actor, incoming=document)
         for checked in checked_files:
             _store_file(checked, agency_id=agency.pk, kind=AttachmentKind.ATTACHMENT, actor=actor, incoming=document)
-        _after_registration(document, actor, at, duplicates)
+        _notify_urgent(document, at)
+        _number_and_record(document, actor, at, duplicates)  # last: the number and the audit chain head
     return Registration(document, duplicates)
 
 
@@ -554,9 +571,10 @@ def register_received_document(*, actor: Account, document: IncomingDocument, at
             if d.pk != document.pk
         ]
         document.duplicate_of = duplicates[0] if duplicates else None
-        _register_now(document, actor, at)
+        _prepare_registration(document, incoming_register_for(document.agency, document.secrecy), actor, at)
         document.save()
-        _after_registration(document, actor, at, duplicates)
+        _notify_urgent(document, at)
+        _number_and_record(document, actor, at, duplicates)  # last: the number and the audit chain head
     return Registration(document, duplicates)
 
 
@@ -1482,11 +1500,16 @@ def record_recipient_status(*, recipient_id: int, status_code: str, description:
         _audit("outgoing.recipient_status", recipient.document, None, {"recipient": recipient.pk, "status": status_code})
 
 
-def mark_viewed(*, actor: Account, document: Document, at: dt.datetime | None = None) -> None:
-    """Who saw it when (the timeline's access history): the first opening per official."""
+def mark_viewed(*, actor: Account, document: Document, at: dt.datetime | None = None, seen: bool | None = None) -> None:
+    """Who saw it when (the timeline's access history): the first opening per official.
+
+    `seen`: whether this official already has a "viewed" event, when the caller read it with the
+    document (`access_incoming(for_page=True)`); None reads it here."""
     at = _now(at)
     lookup: dict[str, Any] = {"incoming": document} if isinstance(document, IncomingDocument) else {"outgoing": document}
-    if DocumentEvent.objects.filter(kind=EventKind.VIEWED, actor=actor, **lookup).exists():
+    if seen is None:
+        seen = DocumentEvent.objects.filter(kind=EventKind.VIEWED, actor=actor, **lookup).exists()
+    if seen:
         return
     with transaction.atomic():
         _event(document, EventKind.VIEWED, actor, at)
