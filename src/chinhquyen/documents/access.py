@@ -18,10 +18,14 @@ read, so no count leaks. A single fetch of a forbidden object answers "not found
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.errors import NotFound, PermissionDenied
@@ -29,6 +33,8 @@ from chinhquyen.documents.models import (
     AgencyRules,
     Assignment,
     Attachment,
+    DocumentEvent,
+    EventKind,
     IncomingDocument,
     IncomingStatus,
     OutgoingDocument,
@@ -41,7 +47,7 @@ from chinhquyen.organizations.selectors import roles_of, today
 
 @dataclass
 class Scope:
-    """What an official is, where: computed once per request (two queries)."""
+    """What an official is, where: computed once per request (one query)."""
 
     official: Account
     roles: dict[int, set[str]] = field(default_factory=dict)  # agency id → roles
@@ -49,6 +55,7 @@ class Scope:
     led_units: set[int] = field(default_factory=set)  # units where the official is unit leader
     see_unit: dict[int, bool] = field(default_factory=dict)  # agency id → specialists see their unit's documents
     kept_registers: set[int] = field(default_factory=set)
+    rules: dict[int, AgencyRules] = field(default_factory=dict)  # agency id → the agency's document rules
 
     def has(self, agency_id: int, *roles: str) -> bool:
         return bool(self.roles.get(agency_id, set()) & set(roles))
@@ -61,23 +68,104 @@ class Scope:
         return sorted(self.roles)
 
 
+#: Scopes read during the current request (`scopes_cached`); None outside a request, so a
+#: long-lived process (worker, shell, test) always reads the roles in force.
+_SCOPES: ContextVar[dict[int, Scope] | None] = ContextVar("documents_scopes", default=None)
+
+
+@contextmanager
+def scopes_cached() -> Iterator[None]:
+    """Read each official's scope at most once until the block ends (one page or API request)."""
+    token = _SCOPES.set({})
+    try:
+        yield
+    finally:
+        _SCOPES.reset(token)
+
+
 def scope_of(official: Account) -> Scope:
+    """The official's scope, read in one query (roles, unit memberships, agency rules, kept
+    registers; W2: the document page's query budget). Inside `scopes_cached()` (one request) it
+    is read once per official, so a view and the services it calls share it."""
     if not official.is_authenticated or official.kind != AccountKind.OFFICIAL:
         raise PermissionDenied("permission_denied", _("This page is for officials."))
+    cache = _SCOPES.get()
+    if cache is not None and official.pk in cache:
+        return cache[official.pk]
     scope = Scope(official=official)
-    for assignment in roles_of(official):
-        scope.roles.setdefault(assignment.agency_id, set()).add(str(assignment.role))
-        if assignment.unit_id:
-            scope.units.setdefault(assignment.agency_id, set()).add(assignment.unit_id)
-            if assignment.role == Role.UNIT_LEADER:
-                scope.led_units.add(assignment.unit_id)
-    for membership in UnitMembership.objects.valid_on(today()).filter(official=official).select_related("unit"):
-        if membership.unit.agency_id in scope.roles:
-            scope.units.setdefault(membership.unit.agency_id, set()).add(membership.unit_id)
-    rules = dict(AgencyRules.objects.filter(agency_id__in=list(scope.roles)).values_list("agency_id", "specialists_see_unit"))
-    scope.see_unit = {a: rules.get(a, True) for a in scope.roles}
-    scope.kept_registers = set(Register.objects.filter(keepers=official).values_list("pk", flat=True))
+    memberships: list[tuple[int, int]] = []
+    for kind, agency_id, ref, role, flag, days in _scope_rows(official):
+        if kind == "role":
+            scope.roles.setdefault(agency_id, set()).add(str(role))
+            if ref:
+                scope.units.setdefault(agency_id, set()).add(ref)
+                if role == Role.UNIT_LEADER:
+                    scope.led_units.add(ref)
+        elif kind == "unit" and ref is not None:
+            memberships.append((agency_id, ref))
+        elif kind == "rules":
+            scope.rules[agency_id] = AgencyRules(
+                agency_id=agency_id, specialists_see_unit=bool(ref), direct_to_unit=bool(flag), default_handling_days=days
+            )
+        elif kind == "keeper" and ref is not None:
+            scope.kept_registers.add(ref)
+    for agency_id, unit_id in memberships:
+        if agency_id in scope.roles:
+            scope.units.setdefault(agency_id, set()).add(unit_id)
+    for agency_id in scope.roles:
+        scope.rules.setdefault(agency_id, AgencyRules(agency_id=agency_id))
+    scope.see_unit = {a: scope.rules[a].specialists_see_unit for a in scope.roles}
+    if cache is not None:
+        cache[official.pk] = scope
     return scope
+
+
+def _scope_rows(official: Account) -> list[tuple[str, int, int | None, str, int, int]]:
+    """(kind, agency, ref, role, flag, days) rows: "role" (ref = unit), "unit" (membership; ref =
+    unit), "rules" (ref = specialists see their unit, flag = direct to unit, days = default
+    handling days), "keeper" (ref = register). One UNION ALL instead of four round trips."""
+    day = today()
+
+    def shape(qs: QuerySet[Any], kind: str, agency: Any, ref: Any, role: Any, flag: Any, days: Any) -> QuerySet[Any]:
+        return (
+            qs.order_by()
+            .annotate(
+                s_kind=Value(kind, output_field=CharField()),
+                s_agency=agency,
+                s_ref=ref,
+                s_role=role,
+                s_flag=flag,
+                s_days=days,
+            )
+            .values_list("s_kind", "s_agency", "s_ref", "s_role", "s_flag", "s_days")
+        )
+
+    no_int = Value(0, output_field=IntegerField())
+    no_text = Value("", output_field=CharField())
+    roles = roles_of(official, on=day)
+    parts = [
+        shape(roles, "role", F("agency_id"), F("unit_id"), F("role"), no_int, no_int),
+        shape(
+            UnitMembership.objects.valid_on(day).filter(official=official),
+            "unit",
+            F("unit__agency_id"),
+            F("unit_id"),
+            no_text,
+            no_int,
+            no_int,
+        ),
+        shape(
+            AgencyRules.objects.filter(agency_id__in=roles.order_by().values("agency_id")),
+            "rules",
+            F("agency_id"),
+            Cast("specialists_see_unit", IntegerField()),
+            no_text,
+            Cast("direct_to_unit", IntegerField()),
+            F("default_handling_days"),
+        ),
+        shape(Register.objects.filter(keepers=official), "keeper", F("agency_id"), F("pk"), no_text, no_int, no_int),
+    ]
+    return list(parts[0].union(*parts[1:], all=True))
 
 
 def _all_units(scope: Scope) -> set[int]:
@@ -106,7 +194,9 @@ def secret_incoming_ids(scope: Scope) -> list[int]:
     return list(secret.filter(Q(register_id__in=scope.kept_registers) | _incoming_chain(scope)).values_list("pk", flat=True)[:5000])
 
 
-def visible_incoming(scope: Scope) -> QuerySet[IncomingDocument]:
+def visible_incoming(scope: Scope, *, secret_inline: bool = False) -> QuerySet[IncomingDocument]:
+    """The incoming documents the official may see. Lists read the secret ids first (see
+    `secret_incoming_ids`); a single fetch (`secret_inline`) puts the same rule in its one query."""
     me = scope.official.pk
     ordinary: Any = Q(pk__in=[])
     for agency_id, roles in scope.roles.items():
@@ -123,8 +213,13 @@ def visible_incoming(scope: Scope) -> QuerySet[IncomingDocument]:
                 targets |= Q(unit_id__in=scope.units[agency_id])
             chain = Q(presented_to_id=me) | Q(lead_handler_id=me) | Q(registered_by_id=me)
             ordinary |= Q(agency_id=agency_id) & (chain | Exists(Assignment.objects.filter(document=OuterRef("pk")).filter(targets)))
-    secret_ids = secret_incoming_ids(scope)
     condition = Q(secrecy="") & ordinary
+    if secret_inline:
+        if scope.roles:
+            secret = Q(agency_id__in=scope.agency_ids) & (Q(register_id__in=scope.kept_registers) | _incoming_chain(scope))
+            condition |= ~Q(secrecy="") & secret
+        return IncomingDocument.objects.filter(condition)
+    secret_ids = secret_incoming_ids(scope)
     if secret_ids:
         condition |= Q(pk__in=secret_ids)
     return IncomingDocument.objects.filter(condition)
@@ -153,15 +248,24 @@ def _not_found() -> NotFound:
     return NotFound("not_found", _("The document does not exist or you cannot see it."))
 
 
-def access_incoming(scope: Scope, pk: int | str) -> IncomingDocument:
-    """The incoming document `pk` if the official may see it; "not found" otherwise."""
+def access_incoming(scope: Scope, pk: int | str, *, for_page: bool = False) -> IncomingDocument:
+    """The incoming document `pk` if the official may see it; "not found" otherwise (one query).
+
+    `for_page` also reads, in the same query, whether this official opened it before
+    (`viewed_by_me`, for the timeline's "viewed" event)."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise _not_found()
+    visible = visible_incoming(scope, secret_inline=True)
+    if for_page:
+        visible = visible.annotate(
+            viewed_by_me=Exists(DocumentEvent.objects.filter(incoming=OuterRef("pk"), kind=EventKind.VIEWED, actor_id=scope.official.pk))
+        )
     document = (
-        visible_incoming(scope)
-        .select_related("register", "lead_unit", "lead_handler", "presented_to", "registered_by", "agency", "reply", "source_outgoing")
+        visible.select_related(
+            "register", "lead_unit", "lead_handler", "presented_to", "registered_by", "agency", "reply", "source_outgoing"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -245,10 +349,13 @@ def is_unit_leader_of(scope: Scope, unit_id: int | None) -> bool:
     return unit_id is not None and unit_id in scope.led_units
 
 
-def handles(scope: Scope, document: IncomingDocument) -> bool:
-    """Lead handler, an assigned person, or a member of an assigned unit."""
+def handles(scope: Scope, document: IncomingDocument, assignments: list[Assignment] | None = None) -> bool:
+    """Lead handler, an assigned person, or a member of an assigned unit. `assignments`: the
+    document's assignments when the caller has already read them (no query then)."""
     me = scope.official.pk
     units = _all_units(scope)
-    return (
-        document.lead_handler_id == me or document.assignments.filter(active=True).filter(Q(official_id=me) | Q(unit_id__in=units)).exists()
-    )
+    if document.lead_handler_id == me:
+        return True
+    if assignments is not None:
+        return any(a.active and (a.official_id == me or a.unit_id in units) for a in assignments)
+    return document.assignments.filter(active=True).filter(Q(official_id=me) | Q(unit_id__in=units)).exists()

@@ -4,9 +4,13 @@ through `documents.access`; a forbidden document answers 404 like a missing one.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import CharField, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,7 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.models import JobProgress, JobStatus
+from chinhquyen.core.ocr import EXTRACT_KIND
 from chinhquyen.documents import access, exports, selectors, services
+from chinhquyen.documents import search as docsearch
 from chinhquyen.documents.access import Scope
 from chinhquyen.documents.forms import (
     CompleteForm,
@@ -31,6 +38,7 @@ from chinhquyen.documents.forms import (
 )
 from chinhquyen.documents.integrations import exchange as exchange_wiring
 from chinhquyen.documents.integrations.pages import integration_context, signing_secret
+from chinhquyen.documents.integrations.signing import with_latest_report
 from chinhquyen.documents.models import (
     IncomingDocument,
     IncomingStatus,
@@ -67,18 +75,14 @@ def _scope(request: HttpRequest) -> Scope:
 def guarded(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         try:
-            return view(request, *args, **kwargs)
+            with access.scopes_cached():  # the view and its services read the official's scope once
+                return view(request, *args, **kwargs)
         except DomainError as exc:
             return _refuse(request, exc)
 
     wrapper.__name__ = view.__name__
     wrapper.__doc__ = view.__doc__
     return wrapper
-
-
-def _people(agency_id: int, *roles: str) -> list[Account]:
-    ids = RoleAssignment.objects.valid_on(timezone.localdate()).filter(agency_id=agency_id, role__in=roles).values("official_id")
-    return list(Account.objects.filter(pk__in=ids).order_by("full_name"))
 
 
 # --- Incoming ------------------------------------------------------------------------------------
@@ -178,7 +182,8 @@ def register_incoming(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _incoming_actions(scope: Scope, document: IncomingDocument) -> set[str]:
+def _incoming_actions(scope: Scope, document: IncomingDocument, assignments: list[Any]) -> set[str]:
+    """What the official may do here; `assignments` are the document's, already read for the page."""
     actions: set[str] = {"comment"}
     clerk = access.is_clerk(scope, document.agency_id)
     leader = access.is_leader(scope, document.agency_id)
@@ -189,54 +194,166 @@ def _incoming_actions(scope: Scope, document: IncomingDocument) -> set[str]:
             actions.add("reject")  # edXML 02, with a reason
     if clerk and s in (IncomingStatus.REGISTERED, IncomingStatus.PRESENTED):
         actions.add("present")
-        if s == IncomingStatus.REGISTERED and services.rules_of(document.agency_id).direct_to_unit:
+        if s == IncomingStatus.REGISTERED and _rules(scope, document.agency_id).direct_to_unit:
             actions.add("pass")
     if leader and s in (IncomingStatus.REGISTERED, IncomingStatus.PRESENTED, IncomingStatus.ASSIGNED, IncomingStatus.IN_PROGRESS):
         actions.add("instruct")
     if s in (IncomingStatus.ASSIGNED, IncomingStatus.IN_PROGRESS):
-        if access.is_unit_leader_of(scope, document.lead_unit_id):
+        unit_leader = access.is_unit_leader_of(scope, document.lead_unit_id)
+        if unit_leader:
             actions |= {"reassign"}
-        if access.handles(scope, document) or access.is_unit_leader_of(scope, document.lead_unit_id):
+        if unit_leader or access.handles(scope, document, assignments):
             actions |= {"progress", "file", "extension", "complete"}
-        if (leader or access.is_unit_leader_of(scope, document.lead_unit_id)) and document.assignments.filter(
-            active=True, extension_requested_until__isnull=False
-        ).exists():
+        if (leader or unit_leader) and any(a.active and a.extension_requested_until is not None for a in assignments):
             actions.add("decide_extension")
     return actions
+
+
+def _rules(scope: Scope, agency_id: int) -> Any:
+    """The agency's document rules, read with the scope (no query) when the official works there."""
+    return scope.rules.get(agency_id) or services.rules_of(agency_id)
+
+
+def _attachments_for_page(document: IncomingDocument | OutgoingDocument, order: tuple[str, ...] = ()) -> list[Any]:
+    """The document's files, each with its latest text-extraction job (`extraction_job`, shown only
+    while queued or running, or when it failed). The latest job's status comes with the files in
+    one query, with each file's latest signature validation report; the jobs themselves are read
+    (one more query) only when one of them needs showing."""
+    latest = (
+        JobProgress.objects.filter(kind=EXTRACT_KIND, report__target=docsearch.SINK)
+        .annotate(target_id=Cast(KeyTextTransform("object_id", "report"), IntegerField()))
+        .filter(target_id=OuterRef("pk"))
+        .order_by("-pk")
+    )
+    files = with_latest_report(document.attachments.annotate(extraction_status=Subquery(latest.values("status")[:1])))
+    attachments = list(files.order_by(*order) if order else files)
+    shown = [a.pk for a in attachments if a.extraction_status in (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED)]
+    jobs = docsearch.extraction_jobs(shown) if shown else {}
+    for item in attachments:
+        item.extraction_job = jobs.get(item.pk)
+    return attachments
+
+
+@dataclass(frozen=True)
+class _Choice:
+    """An option of the page's forms: a unit or a person (`{{ p }}` shows the name)."""
+
+    pk: int
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+@dataclass
+class _FormChoices:
+    units: list[_Choice]
+    leaders: list[_Choice]
+    people: list[_Choice]
+    unit_people: list[_Choice]
+
+
+def _form_choices(document: IncomingDocument, actions: set[str]) -> _FormChoices:
+    """The choices of the page's forms — units (instruct, pass), leaders (present), people
+    (instruct), the lead unit's people (reassign) — in one query (a UNION of the agency's units
+    in force and the role assignments wanted); nothing is read when no such form shows."""
+    day = timezone.localdate()
+    want_units = bool(actions & {"instruct", "pass"})
+    roles: set[str] = set()
+    if "present" in actions:
+        roles.add(Role.LEADER)
+    if "instruct" in actions:
+        roles |= {Role.SPECIALIST, Role.UNIT_LEADER, Role.LEADER}
+    in_unit = "reassign" in actions and document.lead_unit_id is not None
+    if not (want_units or roles or in_unit):
+        return _FormChoices([], [], [], [])
+    wanted = Q(pk__in=[])
+    if roles:
+        wanted |= Q(agency_id=document.agency_id, role__in=roles)
+    if in_unit:
+        wanted |= Q(unit_id=document.lead_unit_id)
+
+    def shape(qs: Any, kind: str, pk: Any, name: Any, username: Any, role: Any, unit: Any, agency: Any) -> Any:
+        return (
+            qs.order_by()
+            .annotate(
+                c_kind=Value(kind, output_field=CharField()),
+                c_pk=pk,
+                c_name=name,
+                c_user=username,
+                c_role=role,
+                c_unit=unit,
+                c_agency=agency,
+            )
+            .values_list("c_kind", "c_pk", "c_name", "c_user", "c_role", "c_unit", "c_agency")
+        )
+
+    no_text = Value("", output_field=CharField())
+    parts = []
+    if want_units:
+        units = Unit.objects.valid_on(day).filter(agency_id=document.agency_id)
+        parts.append(shape(units, "unit", F("pk"), F("name"), no_text, no_text, F("pk"), F("agency_id")))
+    if roles or in_unit:
+        people = RoleAssignment.objects.valid_on(day).filter(wanted)
+        parts.append(
+            shape(
+                people,
+                "person",
+                F("official_id"),
+                F("official__full_name"),
+                F("official__username"),
+                F("role"),
+                F("unit_id"),
+                F("agency_id"),
+            )
+        )
+    rows = list(parts[0].union(*parts[1:], all=True)) if len(parts) > 1 else list(parts[0])
+
+    def chosen(keep: Callable[[tuple[Any, ...]], bool]) -> list[_Choice]:
+        found = {row[1]: _Choice(row[1], row[2] or row[3]) for row in rows if row[0] == "person" and keep(row)}
+        return sorted(found.values(), key=lambda c: (c.name, c.pk))
+
+    def in_agency(*names: str) -> Callable[[tuple[Any, ...]], bool]:
+        return lambda row: row[6] == document.agency_id and row[4] in names
+
+    return _FormChoices(
+        units=sorted((_Choice(row[1], row[2]) for row in rows if row[0] == "unit"), key=lambda c: (c.name, c.pk)),
+        leaders=chosen(in_agency(Role.LEADER)) if "present" in actions else [],
+        people=chosen(in_agency(Role.SPECIALIST, Role.UNIT_LEADER, Role.LEADER)) if "instruct" in actions else [],
+        unit_people=chosen(lambda row: row[5] == document.lead_unit_id) if in_unit else [],
+    )
 
 
 @require_GET
 @guarded
 def incoming_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
-    document = access.access_incoming(scope, pk)
-    services.mark_viewed(actor=request.user, document=document)  # type: ignore[arg-type]
-    actions = _incoming_actions(scope, document)
-    # Only what the allowed actions need is read (W2: a document page in few queries).
-    needs_targets = bool(actions & {"instruct", "pass"})
-    units = list(Unit.objects.valid_on(timezone.localdate()).filter(agency_id=document.agency_id).order_by("name")) if needs_targets else []
-    people = _people(document.agency_id, Role.SPECIALIST, Role.UNIT_LEADER, Role.LEADER) if "instruct" in actions else []
-    unit_people: list[Account] = []
-    if "reassign" in actions and document.lead_unit_id:
-        ids = RoleAssignment.objects.valid_on(timezone.localdate()).filter(unit_id=document.lead_unit_id).values("official_id")
-        unit_people = list(Account.objects.filter(pk__in=ids).order_by("full_name"))
+    # W2: the page's reads are counted (≤ 10 queries with the session, the user and the
+    # navigation; tests/test_page_queries.py): the access check, the "viewed before" flag and
+    # the related rows come in one query, the scope in one, each list in one.
+    document = access.access_incoming(scope, pk, for_page=True)
+    services.mark_viewed(actor=request.user, document=document, seen=document.viewed_by_me)  # type: ignore[arg-type, attr-defined]
+    assignments = list(document.assignments.select_related("unit", "official").order_by("-active", "role", "pk"))
+    actions = _incoming_actions(scope, document, assignments)
+    choices = _form_choices(document, actions)
+    attachments = _attachments_for_page(document)
     return render(
         request,
         "documents/incoming_detail.html",
         {
             "document": document,
             "actions": actions,
-            "attachments": list(document.attachments.all()),
+            "attachments": attachments,
             "events": selectors.timeline(document),
-            "assignments": list(document.assignments.select_related("unit", "official").order_by("-active", "role", "pk")),
-            "leaders": _people(document.agency_id, Role.LEADER) if "present" in actions else [],
-            "units": units,
-            "people": people,
-            "unit_people": unit_people,
-            "default_days": services.rules_of(document.agency_id).default_handling_days if "instruct" in actions else None,
+            "assignments": assignments,
+            "leaders": choices.leaders,
+            "units": choices.units,
+            "people": choices.people,
+            "unit_people": choices.unit_people,
+            "default_days": _rules(scope, document.agency_id).default_handling_days if "instruct" in actions else None,
             "now": timezone.now(),
             "instruct_form": InstructForm(),
-            **integration_context(document, request.user),
+            **integration_context(document, request.user, attachments=attachments),
         },
     )
 
@@ -432,18 +549,20 @@ def outgoing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _scope(request)
     document = access.access_outgoing(scope, pk)
     services.mark_viewed(actor=request.user, document=document)  # type: ignore[arg-type]
+    attachments = _attachments_for_page(document, ("-version", "-pk"))
+    in_model_order = sorted(attachments, key=lambda a: (a.kind, a.version, a.pk))  # Attachment.Meta.ordering
     return render(
         request,
         "documents/outgoing_detail.html",
         {
             "document": document,
             "actions": _outgoing_actions(scope, document),
-            "attachments": list(document.attachments.order_by("-version", "-pk")),
+            "attachments": attachments,
             "recipients": list(document.recipients.all()),
             "events": selectors.timeline(document),
             "issue_deadline": services.issue_deadline(document),
             "deliveries": list(document.deliveries.select_related("agency")),
-            **integration_context(document, request.user),
+            **integration_context(document, request.user, attachments=in_model_order),
         },
     )
 

@@ -54,7 +54,15 @@ def _agency(scope: Scope, requested: int | None, *roles: str) -> Agency:
     return Agency.objects.get(pk=agency_id)
 
 
-class IncomingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ScopeOncePerRequest:
+    """The official's scope is read once per API request (the view and the services share it)."""
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        with access.scopes_cached():
+            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class IncomingDocumentViewSet(ScopeOncePerRequest, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     pagination_class = IdPagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     lookup_value_regex = r"\d+"
@@ -303,7 +311,7 @@ class IncomingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return self._done(result)
 
 
-class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class OutgoingDocumentViewSet(ScopeOncePerRequest, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     pagination_class = IdPagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
     lookup_value_regex = r"\d+"
@@ -444,7 +452,7 @@ class OutgoingDocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, 
         return self._done(services.recall_document(actor=request.user, document=document, reason=data["reason"]))  # type: ignore[arg-type]
 
 
-class RegisterViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class RegisterViewSet(ScopeOncePerRequest, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = s.RegisterSerializer
     pagination_class = IdPagination
 

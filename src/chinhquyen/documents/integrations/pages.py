@@ -9,11 +9,13 @@ from chinhquyen.documents.integrations.signing import organization_key, personal
 __all__ = ["integration_context", "signing_secret"]
 
 
-def integration_context(document: Any, user: Any) -> dict[str, Any]:
+def integration_context(document: Any, user: Any, *, attachments: list[Any] | None = None) -> dict[str, Any]:
+    """`attachments`: the document's files when the page has already read them (no second query)."""
     from chinhquyen.documents.integrations import exchange
     from chinhquyen.documents.models import OutgoingDocument, OutgoingStatus
 
-    attachments = list(document.attachments.all())
+    if attachments is None:
+        attachments = list(document.attachments.all())
     context: dict[str, Any] = {"file_signatures": signatures_of(attachments)}
     if isinstance(document, OutgoingDocument):
         context["recipient_timelines"] = exchange.timelines(document, list(document.recipients.all()))

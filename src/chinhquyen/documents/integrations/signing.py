@@ -227,13 +227,50 @@ def _colour(report: Any) -> str:
     return "amber"
 
 
+@dataclass(frozen=True)
+class ReportSummary:
+    """What the document page shows of a validation report, read with the attachments."""
+
+    pk: int
+    indication: str
+    report: dict[str, Any]
+
+
+def with_latest_report(attachments: Any) -> Any:
+    """The attachments query with each file's latest validation report (`signature_report_id`,
+    `signature_indication`, `signature_report`) in the same query, for `signatures_of`."""
+    from django.db.models import CharField, JSONField, OuterRef, Subquery
+    from django.db.models.functions import Cast
+
+    from chinhquyen.signing.models import ValidationReport
+
+    latest = ValidationReport.objects.filter(
+        subject_type=SUBJECT_TYPE, subject_id=Cast(OuterRef("pk"), CharField()), superseded_by__isnull=True
+    ).order_by("-pk")
+    return attachments.annotate(
+        signature_report_id=Subquery(latest.values("pk")[:1]),
+        signature_indication=Subquery(latest.values("indication")[:1]),
+        signature_report=Subquery(latest.values("report")[:1], output_field=JSONField()),
+    )
+
+
 def signatures_of(attachments: list[Any]) -> list[FileSignatures]:
-    """The latest report of each PDF attachment (one query)."""
+    """The latest report of each PDF attachment: already on the attachments when they were read
+    through `with_latest_report`, else in one query."""
     from chinhquyen.signing.models import ValidationReport
 
     pdfs = [a for a in attachments if a.content_type == "application/pdf"]
     if not pdfs:
         return []
+    if all(hasattr(a, "signature_report_id") for a in pdfs):
+        out = []
+        for attachment in pdfs:
+            summary = None
+            if attachment.signature_report_id is not None:
+                summary = ReportSummary(attachment.signature_report_id, attachment.signature_indication, attachment.signature_report or {})
+            signatures = list(summary.report.get("signatures", [])) if summary else []
+            out.append(FileSignatures(attachment, summary, _colour(summary), signatures))
+        return out
     latest: dict[str, Any] = {}
     for row in ValidationReport.objects.filter(
         subject_type=SUBJECT_TYPE, subject_id__in=[str(a.pk) for a in pdfs], superseded_by__isnull=True

@@ -14,4 +14,7 @@ register = template.Library()
 
 @register.inclusion_tag("documents/_extraction.html")
 def extraction_status(attachment: Attachment) -> dict[str, Any]:
+    # The page reads every attachment's job in one query beforehand (`extraction_job`); else one here.
+    if hasattr(attachment, "extraction_job"):
+        return {"attachment": attachment, "job": attachment.extraction_job}
     return {"attachment": attachment, "job": docsearch.extraction_jobs([attachment.pk]).get(attachment.pk)}
