@@ -7,10 +7,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from chinhquyen.core import work
+
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", {})
+    return render(request, "core/home.html", {"work": work.work_for(request.user)})
 
 
 @require_GET

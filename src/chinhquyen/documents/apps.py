@@ -29,3 +29,7 @@ class DocumentsConfig(AppConfig):
         register(NavItem(label=_("Search documents"), url_name="documents:search", roles=office, order=25))
         register(NavItem(label=_("Paper intake"), url_name="documents:intake", roles={"clerk"}, order=26))
         register_header_slot("documents/_search_box.html")
+        from chinhquyen.core.work import register_provider
+        from chinhquyen.documents import work
+
+        register_provider(work.my_work)

@@ -17,3 +17,7 @@ class DossiersConfig(AppConfig):
         )
         register(NavItem(label=_("Overdue dossiers"), url_name="dossiers:overdue", roles={"leader"}, order=32))
         register(NavItem(label=_("Dossier statistics"), url_name="dossiers:statistics", roles={"leader"}, order=33))
+        from chinhquyen.core.work import register_provider
+        from chinhquyen.dossiers import work
+
+        register_provider(work.my_work)
