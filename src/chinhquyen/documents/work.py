@@ -73,8 +73,8 @@ def my_work(official: Account) -> list[WorkList]:
         count = capped_count(outgoing)
         if not count:
             continue
-        rows = outgoing.order_by(*_order(ordering))[:ROWS]
-        items = [_item(d, reverse("documents:outgoing_detail", args=[d.pk]), now) for d in rows]
+        drafts = outgoing.order_by(*_order(ordering))[:ROWS]
+        items = [_item(d, reverse("documents:outgoing_detail", args=[d.pk]), now) for d in drafts]
         url = reverse("documents:outgoing") + "?" + urlencode({"list": name})
         out.append(WorkList(key=f"outgoing_{name}", title=title, action=action, url=url, count=count, items=items, order=order))
     return out
