@@ -16,6 +16,16 @@ bytes/s, lxml parse bytes/s, durable commits/s (SQLite, WAL, synchronous=FULL, o
 commit). Floor(size) = min(verify/s, SHA-256/s ÷ size, parse/s ÷ encoded size, commits/s ÷ 8)
 — 8 being the commits one package costs across the three parties; R_phys = achieved ÷ floor.
 Results: a table, and bench/results/exchange.json.
+
+`--mode processes` measures the same path as deployed, on all the machine's cores: the hub alone
+under gunicorn (`chinhquyen hub serve`, 2 workers, its own SQLite database), two deployments
+with their own databases and delivery workers (`chinhquyen exchange worker` as the reliability
+suite runs it: the receiver's handler registers each document and answers 03 at once), HTTP on
+127.0.0.1, and a separate process issuing the packages (build, sign, queue). Two runs per size:
+"saturated" queues as fast as it can, its rate is what the pipeline drains (packages/s from the
+first queued to the last registered); "paced" offers the goal rate (or 80 % of the saturated one,
+whichever is lower) and gives the latency, queued (sender's outbox) → registered (receiver's
+handler), and queued → status 03 back at the sender.
 """
 
 from __future__ import annotations
@@ -200,13 +210,242 @@ def run_size(label: str, size: int, count: int, warmup: int = 5) -> dict[str, fl
     }
 
 
+# --- `--mode processes`: the deployed topology --------------------------------------------------
+
+PROCESS_COUNTS = {"5k": 1500, "300k": 600, "5m": 40}
+GOAL_RATE = {"5k": 50.0, "300k": 50.0, "5m": 5.0}
+
+
+def _issue(size: int, count: int, rate: float, start: int, notation: str) -> None:
+    """Run inside deployment A (its env): queue `count` packages of `size` random bytes, signed."""
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import transaction
+    from tests.reliability.harness import RECEIVER, SENDER
+
+    from chinhquyen.exchange import edxml, services
+    from chinhquyen.exchange.testing import sample_package
+
+    pause = 1.0 / rate if rate > 0 else 0.0
+    began = time.perf_counter()
+    for i in range(count):
+        package = sample_package(
+            sender=SENDER,
+            recipients=[RECEIVER],
+            number=str(start + i),
+            notation=notation,
+            attachments=(edxml.Attachment("cid:1", "tai-lieu.pdf", os.urandom(size)),),
+        )
+        with transaction.atomic():
+            services.queue_package(package=package)
+        if pause:
+            delay = began + (i + 1) * pause - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+
+
+def _write_signing_key(root: Path) -> tuple[Path, Path]:
+    sys.path.insert(0, str(ROOT / "src"))
+    from cryptography.hazmat.primitives import serialization
+
+    from chinhquyen.exchange.signatures import make_test_key
+
+    key = make_test_key("bench signer")
+    key_file, cert_file = root / "sign.key", root / "sign.crt"
+    key_file.write_bytes(key.key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    cert_file.write_bytes(key.certificate.public_bytes(serialization.Encoding.PEM))
+    return key_file, cert_file
+
+
+def _cpu_seconds(cluster: object) -> dict[str, float]:
+    """CPU time (user + system) used so far by each process group of the cluster (the hub's
+    gunicorn master and workers, each deployment's worker), read from /proc."""
+    from tests.reliability.harness import Cluster
+
+    assert isinstance(cluster, Cluster)
+    groups = {proc.popen.pid: name for name, proc in cluster.procs.items() if proc.popen is not None and name != "workload"}
+    used = dict.fromkeys(groups.values(), 0.0)
+    tick = os.sysconf("SC_CLK_TCK")
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        pgid = int(fields[2])
+        if pgid in groups:
+            used[groups[pgid]] += (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / tick
+    return used
+
+
+def _process_run(cluster: object, label: str, size: int, count: int, rate: float, start: int) -> dict[str, object]:
+    import resource
+    import sqlite3
+    import subprocess
+
+    from tests.reliability.harness import Cluster
+
+    assert isinstance(cluster, Cluster)
+    notation = f"B{label.upper()}{'P' if rate else 'S'}"
+    env = cluster.deployment_env("a", "dep-a")
+    began = time.time()
+    cpu_before = _cpu_seconds(cluster)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    issuer_before = children.ru_utime + children.ru_stime
+    issue = subprocess.run(
+        [sys.executable, str(Path(__file__)), "--issue", f"{size},{count},{rate},{start},{notation}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        timeout=3600,
+        check=False,
+    )
+    if issue.returncode:
+        raise RuntimeError(issue.stderr.decode()[-3000:])
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    issuer_cpu = children.ru_utime + children.ru_stime - issuer_before
+    deadline = time.monotonic() + 600
+    pattern = f"%/{notation}"
+    while time.monotonic() < deadline:
+        with sqlite3.connect(f"file:{cluster.root / 'a' / 'db.sqlite3'}?mode=ro", uri=True, timeout=30) as a:
+            back = a.execute(
+                "SELECT COUNT(*) FROM exchange_recipientstatus WHERE status_code = '03' AND document_id LIKE ?", [pattern]
+            ).fetchone()[0]
+        if back >= count:
+            break
+        time.sleep(0.5)
+    time.sleep(1.5)  # the receiver's acknowledgements and the sender's 03 acknowledgement, then idle
+    cpu_after = _cpu_seconds(cluster)
+    cpu_ms = {name: 1000 * (cpu_after[name] - cpu_before.get(name, 0.0)) / count for name in cpu_after}
+    cpu_ms["issuer"] = 1000 * issuer_cpu / count
+    with (
+        sqlite3.connect(f"file:{cluster.root / 'a' / 'db.sqlite3'}?mode=ro", uri=True, timeout=30) as a,
+        sqlite3.connect(f"file:{cluster.root / 'b' / 'db.sqlite3'}?mode=ro", uri=True, timeout=30) as b,
+    ):
+        queued = dict(
+            a.execute("SELECT document_id, created_at FROM exchange_outbox WHERE kind = 'package' AND document_id LIKE ?", [pattern])
+        )
+        registered = dict(
+            b.execute(
+                "SELECT document_id, handled_at FROM exchange_inbox WHERE kind = 'package' AND handled_at IS NOT NULL AND document_id LIKE ?",
+                [pattern],
+            )
+        )
+        back = dict(
+            a.execute(
+                "SELECT document_id, updated_at FROM exchange_recipientstatus WHERE status_code = '03' AND document_id LIKE ?", [pattern]
+            )
+        )
+        signed = b.execute(
+            "SELECT COUNT(*) FROM exchange_inbox WHERE kind = 'package' AND document_id LIKE ? AND json_extract(metadata, '$.signature.valid') = 1",
+            [pattern],
+        ).fetchone()[0]
+
+    def stamp(value: str) -> float:
+        import datetime as dt
+
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC).timestamp()
+
+    assert len(queued) == count and len(registered) == count and len(back) == count, (len(queued), len(registered), len(back))
+    assert signed == count, f"{signed} of {count} signatures verified"
+    first = min(stamp(v) for v in queued.values())
+    last = max(stamp(v) for v in registered.values())
+    latencies = [stamp(registered[d]) - stamp(queued[d]) for d in queued]
+    round_trips = [stamp(back[d]) - stamp(queued[d]) for d in queued]
+    return {
+        "size_bytes": size,
+        "packages": count,
+        "offered_per_s": rate or None,
+        "per_s": count / (last - first),
+        "p50_s": statistics.median(latencies),
+        "p95_s": _percentile(latencies, 0.95),
+        "p95_status_back_s": _percentile(round_trips, 0.95),
+        "seconds": time.time() - began,
+        #: CPU milliseconds per package in each process (idle polling included), and what two
+        #: idle cores could carry: min(cores / total, 1 / the busiest single-threaded stage).
+        "cpu_ms_per_package": {k: round(v, 2) for k, v in cpu_ms.items()},
+        "cpu_bound_per_s": min(
+            (os.cpu_count() or 1) * 1000 / sum(cpu_ms.values()),
+            1000 / max(cpu_ms["sender"], cpu_ms["receiver"], cpu_ms["issuer"], cpu_ms["hub"] / 2),
+        ),
+    }
+
+
+def run_processes(sizes: list[str], floors: dict[str, float]) -> dict[str, dict[str, object]]:
+    sys.path.insert(0, str(ROOT))
+    from tests.reliability.harness import Cluster
+
+    root = Path(tempfile.mkdtemp(prefix="bench-exchange-processes-"))
+    key_file, cert_file = _write_signing_key(root)
+    cluster = Cluster(root)
+    original = cluster.deployment_env
+
+    def deployment_env(name: str, connector: str) -> dict[str, str]:
+        env = original(name, connector)
+        env.update({"EXCHANGE_SIGNING_KEY_FILE": str(key_file), "EXCHANGE_SIGNING_CERT_FILE": str(cert_file)})
+        return env
+
+    cluster.deployment_env = deployment_env  # type: ignore[method-assign]
+    results: dict[str, dict[str, object]] = {}
+    try:
+        cluster.setup()
+        cluster.start_all()
+        start = 1
+        for label in sizes:
+            size, count = SIZES[label], PROCESS_COUNTS[label]
+            _process_run(cluster, label + "w", size, max(5, count // 20), 0.0, start)  # warm-up
+            start += count
+            saturated = _process_run(cluster, label, size, count, 0.0, start)
+            start += count
+            rate = min(GOAL_RATE[label], 0.8 * float(saturated["per_s"]))
+            paced = _process_run(cluster, label, size, max(20, int(rate * 10)), rate, start)
+            start += count
+            results[label] = {"saturated": saturated, "paced": paced}
+            print(f"{label}: saturated {saturated}\n{label}: paced {paced}", flush=True)
+    finally:
+        cluster.stop()
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="5k,300k,5m")
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--mode", choices=["in-process", "processes"], default="in-process")
+    parser.add_argument("--issue", default=None, help=argparse.SUPPRESS)  # internal: the issuing process of --mode processes
     args = parser.parse_args()
+    if args.issue:
+        size, count, rate, start, notation = args.issue.split(",")
+        _issue(int(size), int(count), float(rate), int(start), notation)
+        return
     work = Path(tempfile.mkdtemp(prefix="bench-exchange-"))
     floors = floor_measures(work)
+    if args.mode == "processes":
+        load_before = os.getloadavg()
+        runs = run_processes(args.sizes.split(","), floors)
+        machine = {"nproc": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(), "database": "sqlite"}
+        machine["load_average_before"] = load_before
+        machine["load_average_after"] = os.getloadavg()
+        print(f"machine: {machine}")
+        print("floor: " + ", ".join(f"{k} {v:,.0f}" for k, v in floors.items()))
+        print(
+            f"{'size':>6} {'sat. pkg/s':>10} {'offered/s':>9} {'paced pkg/s':>11} {'p50 s':>7} {'p95 s':>7} {'p95 03 back':>11}"
+            f" {'CPU ms/pkg':>10} {'CPU-bound/s':>11}  CPU ms/pkg by process"
+        )
+        for label, run in runs.items():
+            sat, paced = run["saturated"], run["paced"]
+            assert isinstance(sat, dict) and isinstance(paced, dict)
+            print(
+                f"{label:>6} {sat['per_s']:>10.1f} {paced['offered_per_s']:>9.1f} {paced['per_s']:>11.1f} {paced['p50_s']:>7.3f} {paced['p95_s']:>7.3f} {paced['p95_status_back_s']:>11.3f}"
+                f" {sum(sat['cpu_ms_per_package'].values()):>10.1f} {sat['cpu_bound_per_s']:>11.1f}  {sat['cpu_ms_per_package']}"
+            )
+        out = ROOT / "bench" / "results"
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "exchange-processes.json").write_text(
+            json.dumps({"machine": machine, "floor": floors, "results": runs}, indent=1, default=str)
+        )
+        return
     setup_django(work, args.database_url)
     from django.db import connection
 

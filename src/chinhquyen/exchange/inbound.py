@@ -14,6 +14,7 @@ import hashlib
 import logging
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,10 +37,14 @@ class Outcome:
 
 
 def _find_existing(transport: str, item: Received, sha256: str) -> Inbox | None:
-    return (
-        Inbox.objects.filter(transport=transport, remote_id=item.remote_id).first()
-        or Inbox.objects.filter(recipient_code=item.recipient_code, sha256=sha256).first()
+    """The row of this message: by the transport's id, else by its bytes (one query)."""
+    found = list(
+        Inbox.objects.filter(
+            Q(transport=transport, remote_id=item.remote_id) | Q(recipient_code=item.recipient_code, sha256=sha256)
+        ).order_by("id")[:2]
     )
+    by_id = [row for row in found if row.transport == transport and row.remote_id == item.remote_id]
+    return (by_id or found or [None])[0]
 
 
 def record(*, transport: str, item: Received, data: bytes) -> Outcome:

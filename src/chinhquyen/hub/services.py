@@ -54,7 +54,15 @@ def accept(*, connector: Connector, package_id: str, message_type: str, data: by
     found = _existing(connector, package_id, sha256)
     if found is not None:
         return found
-    route = routing.read_route(data, max_bytes=settings.HUB_MAX_PACKAGE_BYTES)
+    if len(data) > settings.HUB_MAX_PACKAGE_BYTES:
+        skeleton, payloads = data, []  # refused by read_route, unsplit
+    else:
+        skeleton, payloads = routing.split_payloads(data)
+    # The routing is read from the skeleton (kilobytes) rather than the whole message when the
+    # attachments' text taken out of it is plain base64 (the same well-formedness either way).
+    route = routing.read_route(
+        data, max_bytes=settings.HUB_MAX_PACKAGE_BYTES, skeleton=skeleton if payloads and routing.plain_base64(payloads) else None
+    )
     if to_codes:
         if route.message_type == "edoc" and not set(to_codes) <= set(route.to_codes):
             raise routing.InvalidMessage("hub.recipient_not_in_package", "X-Hub-To names an agency the package is not addressed to.")
@@ -68,7 +76,6 @@ def accept(*, connector: Connector, package_id: str, message_type: str, data: by
     unknown = [code for code in route.to_codes if code not in known]
     if unknown:
         raise DomainError("hub.unknown_recipient", f"No connector receives mail for {', '.join(unknown)}.", fields={"to": unknown})
-    skeleton, payloads = routing.split_payloads(data)
     try:
         with transaction.atomic():
             message = Message.objects.create(

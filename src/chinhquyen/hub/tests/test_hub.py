@@ -278,3 +278,13 @@ def test_the_list_gives_content_within_its_budget_and_acks_go_together(hub, monk
     )
     assert _json(b, "received/ack/", {"acks": [{"doc_id": listed[2]["doc_id"], "status": "maybe"}]}).status_code == 400
     assert evidence.verify_log().ok
+
+
+@pytest.mark.parametrize("payload", ["QUJD&RA==", "QUJD&amp;RA==", "QUJD]]>RA=="])
+def test_a_payload_that_is_not_plain_base64_is_read_with_the_whole_message(hub, payload):
+    a, _b = hub
+    answer = a.send(_package("000.00.01.H99", ["000.00.02.H99"], payload=payload), "p-1")
+    if "&amp;" in payload or "]]>" in payload:
+        assert answer.status_code in {201, 422}  # well-formed or not, as the whole message is
+    else:
+        assert answer.status_code == 422 and answer.json()["code"] == "hub.invalid_message"  # a bare & is not XML
