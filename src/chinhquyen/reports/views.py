@@ -135,7 +135,7 @@ def province_view(request: HttpRequest) -> HttpResponse:
             ),
             "trend_chart": _trend_chart(rank, None, year, roll_up),
             "indicators": list(indicators.REGISTRY.values()),
-            "survey_levels": indicators.survey_by_level(year),
+            "survey_levels": selectors.cached(f"survey_levels:{year}", lambda: indicators.survey_by_level(year)).data,
         }
     )
     return render(request, "reports/province.html", context)
