@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from chinhquyen.organizations.models import Agency
+from chinhquyen.organizations.models import Agency, ApplicantKind
 from chinhquyen.procedures.models import Channel, Procedure, ProcedureVersion, RequiredComponent, SupplementRule
 from chinhquyen.procedures.models import Step as PlannedStep
 
@@ -92,14 +92,6 @@ class Timeliness(models.TextChoices):
     EARLY = "early", _("Early")
     ON_TIME = "on_time", _("On time")
     LATE = "late", _("Late")
-
-
-class ApplicantKind(models.TextChoices):
-    """The national code list: 0 citizen, 1 enterprise, 2 household business (§3.4)."""
-
-    CITIZEN = "citizen", _("Citizen")
-    BUSINESS = "business", _("Enterprise")
-    HOUSEHOLD_BUSINESS = "household_business", _("Household business")
 
 
 class ReturnMethod(models.TextChoices):

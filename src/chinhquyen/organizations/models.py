@@ -181,15 +181,20 @@ class Official(Account):
 
 
 class ApplicantKind(models.TextChoices):
+    """The national code list of applicants: 0 citizen, 1 enterprise, 2 household business (STANDARDS §3.4).
+
+    One list for the portal's accounts and the one-stop dossiers (`dossiers.models` re-exports it)."""
+
     CITIZEN = "citizen", _("Citizen")
-    BUSINESS = "business", _("Business")
+    BUSINESS = "business", _("Enterprise")
+    HOUSEHOLD_BUSINESS = "household_business", _("Household business")
 
 
 class Applicant(models.Model):
     """The portal profile of a citizen or business; its login is an `Account` of kind applicant."""
 
     account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="applicant")
-    kind = models.CharField(_("kind"), max_length=10, choices=ApplicantKind.choices, default=ApplicantKind.CITIZEN)
+    kind = models.CharField(_("kind"), max_length=20, choices=ApplicantKind.choices, default=ApplicantKind.CITIZEN)
     identity_number = models.CharField(_("personal identification number"), max_length=12, blank=True, db_index=True)
     tax_code = models.CharField(_("tax code"), max_length=14, blank=True, db_index=True)
     organization_name = models.CharField(_("business name"), max_length=255, blank=True)
