@@ -49,15 +49,26 @@ def backoff_seconds(attempts: int, *, rng: random.Random | None = None) -> float
     return delay * (rng or random).uniform(0.5, 1.0)
 
 
-def claim_due(*, limit: int = 10, now: dt.datetime | None = None) -> list[int]:
+#: One pass of the worker claims at most this many bytes of messages (and at least one message).
+CLAIM_BYTES = 8 * 1024 * 1024
+
+
+def claim_due(*, limit: int = 10, now: dt.datetime | None = None, max_bytes: int | None = None) -> list[int]:
     now = now or timezone.now()
+    budget = CLAIM_BYTES if max_bytes is None else max_bytes
     with transaction.atomic():
         due = Outbox.objects.filter(state=OutboxState.PENDING, next_attempt_at__lte=now).filter(
             Q(locked_until__isnull=True) | Q(locked_until__lt=now)
         )
         if connection.vendor == "postgresql":
             due = due.select_for_update(skip_locked=True)
-        ids = list(due.order_by("next_attempt_at", "id").values_list("id", flat=True)[:limit])
+        ids: list[int] = []
+        total = 0
+        for row_id, size in due.order_by("next_attempt_at", "id").values_list("id", "size")[:limit]:
+            if ids and total + size > budget:
+                break
+            ids.append(row_id)
+            total += size
         if ids:
             Outbox.objects.filter(id__in=ids).update(locked_until=now + dt.timedelta(seconds=lease_seconds()))
     return ids
@@ -175,6 +186,10 @@ def fetch_inbound(transport: Transport, *, limit: int = 50) -> int:
     return handled
 
 
+#: Messages per pass each way (and at most CLAIM_BYTES sent, 8 MB of content listed with the bytes).
+BATCH = 50
+
+
 @dataclass
 class WorkerStats:
     passes: int = 0
@@ -211,8 +226,8 @@ def run_worker(
             work = 0
             close_old_connections()
             try:
-                sent = deliver_due(transport)
-                fetched = fetch_inbound(transport)
+                sent = deliver_due(transport, limit=BATCH)
+                fetched = fetch_inbound(transport, limit=BATCH)
                 stats.sent += sent
                 stats.fetched += fetched
                 work = sent + fetched
