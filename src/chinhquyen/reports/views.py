@@ -116,10 +116,13 @@ def province_view(request: HttpRequest) -> HttpResponse:
     computed = selectors.figures(None, period, roll_up=roll_up)
     table = selectors.province_table(period, sorted(set(TABLE_CODES) | {rank_code}), roll_up=roll_up)
     ranked = selectors.ranking(table.data, rank_code)
+    computed_at = min(computed.computed_at, table.computed_at)
     context.update(
         {
             "figure_groups": _grouped(computed.data),
-            "computed_at": min(computed.computed_at, table.computed_at),
+            "computed_at": computed_at,
+            # The rendered figures are kept no longer than the figures themselves (the page's promise).
+            "fragment_seconds": max(1, selectors.cache_seconds() - int((timezone.now() - computed_at).total_seconds())),
             "columns": [indicators.get(c) for c in TABLE_CODES],
             "table_rows": [
                 (r.agency, [_cell(c, r.values.get(c.code)) for c in [indicators.get(x) for x in TABLE_CODES]]) for r in table.data
