@@ -231,6 +231,8 @@ def main() -> None:
             search.engine().delete_stale(KIND, 10**15)
         build_seconds = build(n)
         print(f"indexed {n} entries in {build_seconds:.0f} s ({n / build_seconds:.0f}/s) on {connection.vendor}", flush=True)
+    started = dt.datetime.now(dt.UTC)
+    load_before = os.getloadavg()
     rng = random.Random(11)
     classes = query_classes(frequencies(), rng)
     results = []
@@ -283,10 +285,24 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     (out / f"search-{connection.vendor}-{args.tier}.json").write_text(
         json.dumps(
-            {"vendor": connection.vendor, "entries": n, "build_seconds": build_seconds, "results": results}, ensure_ascii=False, indent=1
+            {
+                "vendor": connection.vendor,
+                "entries": n,
+                "build_seconds": build_seconds,
+                "queries_started_utc": started.isoformat(timespec="seconds"),
+                "queries_finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                # the machine is shared: the 1/5/15-minute load averages before and after the queries
+                "load_average_before": [round(x, 2) for x in load_before],
+                "load_average_after": [round(x, 2) for x in os.getloadavg()],
+                "cpus": os.cpu_count(),
+                "results": results,
+            },
+            ensure_ascii=False,
+            indent=1,
         ),
         encoding="utf-8",
     )
+    print(f"load average before the queries {load_before}, after {os.getloadavg()} ({os.cpu_count()} CPUs)")
     worst = max(r["p95_ms"] for r in results)
     print(f"worst p95: {worst} ms ({'within' if worst <= 300 else 'ABOVE'} the 300 ms goal)")
 

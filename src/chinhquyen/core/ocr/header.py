@@ -21,11 +21,16 @@ Tesseract on the first page (and on the last page for the signer) of a PDF or im
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+import shutil
 import statistics
+import subprocess
+import tempfile
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from chinhquyen.core.folding import fold
@@ -163,9 +168,288 @@ _NOTATION = re.compile(
     r"(?P<num>[0-9lIO|]{1,5})\s*/\s*(?:(?P<year>[12][0-9lIO]{3})\s*/\s*)?"
     r"(?P<code>[A-ZĐÐ][A-Za-zĐđÐð]*(?:\s?[-–—]\s?[A-ZĐÐ0-9][A-Za-zĐđÐð0-9]*)+)"
 )
-_DATE = re.compile(r"ngay\s*([0-9lio|]{1,2})\s*thang\s*([0-9lio|]{1,2})\s*nam\s*([0-9lio|]{4})")
+#: The date line (folded). A speck read as a full stop or a comma may sit between its words
+#: ("ngày. 30 tháng 10"): anything that is not a letter or a digit is allowed there.
+_DATE = re.compile(r"ngay\W*([0-9lio|]{1,2})\W*thang\W*([0-9lio|]{1,2})\W*nam\W*([0-9lio|]{4})")
 _DIGIT_FIX = str.maketrans({"l": "1", "I": "1", "|": "1", "i": "1", "O": "0", "o": "0"})
 _LETTERS = re.compile(r"[^\W\d_]")
+
+
+# --- word-level correction ------------------------------------------------------------------
+#
+# Tesseract sometimes misreads one mark or one letter inside an otherwise right line ("buỗi" for
+# "buổi", "Tổ chúc" for "Tổ chức", "uy định" for "Quy định"). The subject is corrected word by word
+# against two vocabularies that know nothing of any test document:
+#
+# - the Vietnamese word list of Tesseract's own `vie` model (its word DAWG, ~4,000 syllables in
+#   lower case), read once with `combine_tessdata` and `dawg2wordlist` (Debian's tesseract-ocr);
+# - the law's vocabulary: the type names, positions and agency words above, and the phrases of
+#   Decree 30/2020 itself (its articles on form and on the duties of the clerk) listed below.
+#
+# Three rules, each changing only what is certainly not a word or only a mark:
+# 1. a sequence of words that folds to a law phrase but is spelled with other marks is spelled as
+#    the law spells it ("tổ chúc" → "tổ chức");
+# 2. a lower-case word that is not a Vietnamese word is replaced by the one word of the dictionary
+#    that differs from it by the fewest marks, when there is exactly one ("buỗi" → "buổi"); a
+#    lone lower-case letter that is no word is dropped (a speck read as "v");
+# 3. the subject under a type name begins with a capital (Decree 30, Phụ lục I): when it begins
+#    with a lower-case word, a capital lost in front of it is restored if exactly one letter makes
+#    its first two words a law phrase ("uy định" → "Quy định").
+
+#: Phrases of Decree 30/2020/NĐ-CP (công tác văn thư) and of the names it prescribes, as written.
+LAW_PHRASES = [
+    "công tác văn thư",
+    "quản lý nhà nước",
+    "cơ quan, tổ chức",
+    "tổ chức",
+    "cá nhân",
+    "văn bản hành chính",
+    "văn bản quy phạm pháp luật",
+    "văn bản chuyên ngành",
+    "thể thức",
+    "kỹ thuật trình bày",
+    "soạn thảo",
+    "ban hành",
+    "quy định",
+    "hướng dẫn",
+    "thực hiện",
+    "tổ chức thực hiện",
+    "chịu trách nhiệm",
+    "trách nhiệm",
+    "thẩm quyền",
+    "người đứng đầu",
+    "cấp phó",
+    "ký thay",
+    "thừa lệnh",
+    "thừa ủy quyền",
+    "chức vụ",
+    "chức năng",
+    "nhiệm vụ",
+    "quyền hạn",
+    "đơn vị",
+    "văn thư",
+    "lưu trữ",
+    "hồ sơ",
+    "tài liệu",
+    "chữ ký số",
+    "thiết bị lưu khóa bí mật",
+    "sổ đăng ký",
+    "văn bản đến",
+    "văn bản đi",
+    "trích yếu",
+    "nội dung",
+    "số, ký hiệu",
+    "địa danh",
+    "ngày, tháng, năm",
+    "nơi nhận",
+    "mức độ khẩn",
+    "hỏa tốc",
+    "thượng khẩn",
+    "điện tử",
+    "hệ thống quản lý tài liệu điện tử",
+    "sao y",
+    "sao lục",
+    "trích sao",
+    "bản sao",
+    "bản chính",
+    "phụ lục",
+    "điều khoản",
+    "hiệu lực",
+    "thi hành",
+    "sửa đổi, bổ sung",
+    "kế hoạch",
+    "báo cáo",
+    "kết luận",
+    "kiểm tra",
+    "giám sát",
+    "tỉnh",
+    "thành phố",
+    "huyện",
+    "xã, phường, thị trấn",
+    "ủy ban nhân dân",
+    "hội đồng nhân dân",
+    "chính phủ",
+    "thủ tướng chính phủ",
+    "bộ trưởng",
+    "chủ tịch",
+    "giám đốc",
+    "văn phòng",
+    "hành chính",
+    "làm việc",
+    "ngày làm việc",
+    "trên địa bàn",
+    "về việc",
+]
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _phrase_words(phrase: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(unicodedata.normalize("NFC", phrase))]
+
+
+@functools.lru_cache(maxsize=1)
+def law_phrases() -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Folded word sequence → the law's spelling (lower case), for every law phrase and name."""
+    names = [*LAW_PHRASES, *DOCUMENT_TYPES.values(), *KNOWN_POSITIONS.values(), *AGENCY_WORDS.values()]
+    out: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for name in names:
+        words = tuple(_phrase_words(name))
+        if words:
+            out.setdefault(tuple(fold(w) for w in words), words)
+    return out
+
+
+def _tessdata_dir() -> Path | None:
+    try:
+        listing = subprocess.run(  # noqa: S603 - fixed program
+            [shutil.which("tesseract") or "tesseract", "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.search(r'"([^"]+)"', listing.stdout + listing.stderr)
+    return Path(match.group(1)) if match else None
+
+
+@functools.lru_cache(maxsize=1)
+def dictionary() -> frozenset[str]:
+    """The lower-case words of Tesseract's `vie` model and of the law's vocabulary; only the law's
+    vocabulary when the model's word list cannot be read (the correction then does less)."""
+    words = {w for key in law_phrases().values() for w in key}
+    tessdata = _tessdata_dir()
+    combine, dawg2 = shutil.which("combine_tessdata"), shutil.which("dawg2wordlist")
+    model = tessdata / "vie.traineddata" if tessdata else None
+    if model and model.exists() and combine and dawg2:
+        with tempfile.TemporaryDirectory(prefix="chinhquyen-dawg-") as tmp:
+            try:
+                subprocess.run([combine, "-u", str(model), f"{tmp}/vie."], capture_output=True, timeout=60, check=True)  # noqa: S603
+                out = Path(tmp) / "words.txt"
+                subprocess.run(  # noqa: S603 - fixed programs, our own temporary paths
+                    [dawg2, f"{tmp}/vie.lstm-unicharset", f"{tmp}/vie.lstm-word-dawg", str(out)],
+                    capture_output=True,
+                    timeout=60,
+                    check=True,
+                )
+                words |= {unicodedata.normalize("NFC", w.strip()).lower() for w in out.read_text(encoding="utf-8").splitlines()}
+            except (OSError, subprocess.SubprocessError, UnicodeDecodeError):
+                pass
+    return frozenset(w for w in words if w)
+
+
+@functools.lru_cache(maxsize=1)
+def _by_fold() -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for word in dictionary():
+        out.setdefault(fold(word), []).append(word)
+    return out
+
+
+def _mark_distance(a: str, b: str) -> int:
+    """How many marks differ between two words of the same folded form (a tone and a vowel mark
+    each count one)."""
+    da, db = unicodedata.normalize("NFD", a), unicodedata.normalize("NFD", b)
+    marks_a = [ch for ch in da if unicodedata.combining(ch)]
+    marks_b = [ch for ch in db if unicodedata.combining(ch)]
+    base = sum(1 for x, y in zip(fold(a), fold(b), strict=False) if x != y) + sum(
+        1 for x, y in zip(a.lower(), b.lower(), strict=False) if (x in "đ") != (y in "đ")
+    )
+    common = 0
+    rest = list(marks_b)
+    for mark in marks_a:
+        if mark in rest:
+            rest.remove(mark)
+            common += 1
+    return base + (len(marks_a) - common) + len(rest)
+
+
+def _with_case(word: str, like: str) -> str:
+    if like.isupper() and len(like) > 1:
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+#: Rule 2 leaves alone a word Tesseract read with at least this confidence: its word list lacks
+#: some real syllables ("vắc", "sạt"), so a word the model was sure of is kept.
+SURE_WORD = 90.0
+
+
+def correct_words(text: str, *, capital_first: bool = False, sure: frozenset[str] = frozenset()) -> tuple[str, int]:
+    """`text` with the OCR misreadings the rules above are sure of corrected; and how many words
+    were changed (the caller lowers its confidence when any was). `sure` holds the words (NFC) that
+    Tesseract read with a confidence of `SURE_WORD` or more: rule 2 keeps them."""
+    text = unicodedata.normalize("NFC", text)
+    tokens = re.split(r"(\s+)", text)
+    words = [i for i, t in enumerate(tokens) if t and not t.isspace()]
+    changed = 0
+    vocabulary = dictionary()
+    phrases = law_phrases()
+    longest = max((len(k) for k in phrases), default=1)
+
+    def core(token: str) -> tuple[str, str, str]:
+        match = re.match(r"^(\W*)(.*?)(\W*)$", token)
+        assert match
+        return match.group(1), match.group(2), match.group(3)
+
+    # Rule 2 (first, so a phrase can then be recognised): non-words and lone letters.
+    for i in words:
+        lead, word, trail = core(tokens[i])
+        if not word or not word.islower() or not _WORD.fullmatch(word) or word in vocabulary:
+            continue
+        if len(word) == 1:
+            if not lead and not trail and len(words) > 3:
+                tokens[i] = ""
+                changed += 1
+            continue
+        if tokens[i] in sure:
+            continue
+        candidates = _by_fold().get(fold(word), [])
+        if not candidates:
+            continue
+        ranked = sorted((_mark_distance(word, c), c) for c in candidates)
+        if len(ranked) == 1 or ranked[0][0] < ranked[1][0]:
+            tokens[i] = lead + ranked[0][1] + trail
+            changed += 1
+    words = [i for i, t in enumerate(tokens) if t and not t.isspace()]
+
+    # Rule 1: a law phrase spelled with other marks.
+    n = 0
+    while n < len(words):
+        for size in range(min(longest, len(words) - n), 1, -1):
+            span = words[n : n + size]
+            parts = [core(tokens[i]) for i in span]
+            if any(not _WORD.fullmatch(p[1]) for p in parts):
+                continue
+            # inner punctuation must be what the phrase has ("cơ quan, tổ chức")
+            key = tuple(fold(p[1]) for p in parts)
+            spelled = phrases.get(key)
+            if spelled is None:
+                continue
+            for i, (lead, word, trail), right in zip(span, parts, spelled, strict=True):
+                if word.lower() != right:
+                    tokens[i] = lead + _with_case(right, word) + trail
+                    changed += 1
+            n += size - 1
+            break
+        n += 1
+
+    # Rule 3: a capital lost in front of the subject's first word.
+    if capital_first and len(words) >= 2:
+        lead, first, trail = core(tokens[words[0]])
+        second = core(tokens[words[1]])[1]
+        if first and first[0].islower() and not lead:
+            fixes = {
+                letter + first
+                for letter in "abcdeghiklmnopqrstuvxyđ"
+                if (fold(letter + first), fold(second)) in phrases and (letter + first) in vocabulary
+            }
+            if len(fixes) == 1:
+                fix = fixes.pop()
+                spelled = phrases[(fold(fix), fold(second))]
+                tokens[words[0]] = lead + spelled[0][:1].upper() + spelled[0][1:] + trail
+                changed += 1
+    out = re.sub(r"\s+", " ", "".join(tokens)).strip()
+    return out, changed
 
 
 # --- result ----------------------------------------------------------------------------------
@@ -604,7 +888,9 @@ def _read_title(
             lines.append(s)
             last_bottom = s.bottom
         if lines:
-            result.subject = FieldValue(_clean_name(" ".join(s.text for s in lines)), min(s.conf for s in lines), _union(lines))
+            subject, changed = correct_words(_clean_name(" ".join(s.text for s in lines)), capital_first=True, sure=_sure_words(lines))
+            conf = min(s.conf for s in lines) * (0.9 if changed else 1.0)
+            result.subject = FieldValue(subject, conf, _union(lines))
         return
     # Công văn: "V/v …" in the left column under the number.
     start = number_seg.bottom - 0.2 * line_height if number_seg else after
@@ -625,12 +911,17 @@ def _read_title(
     if vv_lines:
         text = _clean_name(" ".join(s.text for s in vv_lines))
         text = re.sub(r"^[Vv]\s*/\s*[Vv]\s*:?\s*", "", text)
+        text, changed = correct_words(text, sure=_sure_words(vv_lines))
         result.doc_type = FieldValue("Công văn", min(s.conf for s in vv_lines) * (0.9 if abbr_type is None else 0.6), vv_lines[0].box)
-        result.subject = FieldValue(text, min(s.conf for s in vv_lines), _union(vv_lines))
+        result.subject = FieldValue(text, min(s.conf for s in vv_lines) * (0.9 if changed else 1.0), _union(vv_lines))
         return
     if abbr_type:
         result.doc_type = FieldValue(abbr_type, 0.4, number_seg.box if number_seg else None)
         result.warnings.append("header.type_from_notation")
+
+
+def _sure_words(lines: Sequence[Segment]) -> frozenset[str]:
+    return frozenset(unicodedata.normalize("NFC", w.text) for s in lines for w in s.words if w.conf >= SURE_WORD)
 
 
 def _position(seg: Segment) -> str:
@@ -647,6 +938,11 @@ def _is_name(seg: Segment) -> bool:
     return len(caps) == len(tokens)
 
 
+def _words_with_letters(seg: Segment) -> Segment:
+    words = [w for w in seg.words if _LETTERS.search(w.text)]
+    return seg if len(words) == len(seg.words) else Segment(words)
+
+
 def _read_signer(segs: list[Segment], result: HeaderFields, *, width: int) -> None:
     """The signer block: on the right, the authority and position in capitals, then (after the
     signature's gap) the name. Only trusted when "Nơi nhận" or a position word is there."""
@@ -655,7 +951,9 @@ def _read_signer(segs: list[Segment], result: HeaderFields, *, width: int) -> No
     line_height = statistics.median(s.height for s in segs)
     receivers = next((s for s in reversed(segs) if s.folded.startswith("noi nhan")), None)
     floor = receivers.top - 3 * line_height if receivers else segs[0].top + 0.5 * (segs[-1].bottom - segs[0].top)
-    right = [s for s in segs if s.center > 0.5 * width and s.top >= floor]
+    # A speck beside the name is read as "-" or ".": words without a letter are not part of it.
+    right = [_words_with_letters(s) for s in segs if s.center > 0.5 * width and s.top >= floor]
+    right = [s for s in right if s.words]
     name_seg = next((s for s in reversed(right) if _is_name(s)), None)
     if name_seg is None:
         return

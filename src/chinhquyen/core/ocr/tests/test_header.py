@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from chinhquyen.core.ocr.engine import Word
-from chinhquyen.core.ocr.header import parse_header, read_header
+import pytest
+from PIL import Image, ImageDraw
+
+from chinhquyen.core.ocr.engine import Word, skew_angle
+from chinhquyen.core.ocr.header import correct_words, dictionary, parse_header, read_header
 from chinhquyen.core.ocr.testing import DocumentSpec, image_pdf, render
 
 WIDTH, HEIGHT = 2480, 3508
@@ -124,3 +127,47 @@ def test_a_real_ocr_of_a_scanned_page_prefills_the_form():
     assert fields["number_notation"] == "07/KH-SKHĐT"
     assert fields["date"] == dt.date(2026, 3, 15) and fields["place"] == "Hòa Bình"
     assert fields["doc_type"] == "Kế hoạch" and fields["issuer"] == "SỞ KẾ HOẠCH VÀ ĐẦU TƯ"
+
+
+def test_a_non_word_tesseract_was_unsure_of_takes_the_nearest_word_of_the_models_dictionary():
+    if "buổi" not in dictionary():
+        pytest.skip("Tesseract's word list (combine_tessdata, dawg2wordlist) is not installed")
+    text = "Kết luận của Thủ tướng tại buỗi làm việc với lãnh đạo tỉnh"
+    assert correct_words(text) == ("Kết luận của Thủ tướng tại buổi làm việc với lãnh đạo tỉnh", 1)
+    # a word the model read with high confidence is kept (its word list lacks some real syllables)
+    assert correct_words(text, sure=frozenset({"buỗi"})) == (text, 0)
+
+
+def test_a_law_phrase_read_with_another_mark_is_spelled_as_the_law_spells_it():
+    assert correct_words("Tổ chúc Hội nghị tổng kết công tác văn thư") == ("Tổ chức Hội nghị tổng kết công tác văn thư", 1)
+    assert correct_words("Về việc v phê duyệt chủ trương đầu tư")[0] == "Về việc phê duyệt chủ trương đầu tư"  # a speck read as "v"
+
+
+def test_a_capital_lost_in_front_of_the_subject_is_restored_only_when_one_letter_makes_a_law_phrase():
+    assert correct_words("uy định hệ số điều chỉnh giá đất", capital_first=True)[0] == "Quy định hệ số điều chỉnh giá đất"
+    assert correct_words("uy định hệ số điều chỉnh giá đất")[0] == "uy định hệ số điều chỉnh giá đất"  # a V/v may start lower case
+    assert correct_words("đề nghị cung cấp số liệu", capital_first=True)[0] == "đề nghị cung cấp số liệu"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quy định về định danh và xác thực điện tử",
+        "Về việc phê duyệt chủ trương đầu tư xây dựng dự án",
+        "Tăng cường quản lý an toàn thực phẩm dịp Tết Nguyên đán",
+        "Kết quả thực hiện chuyển đổi số quý I năm 2026",
+        "góp ý dự thảo Quyết định ban hành Quy chế",
+    ],
+)
+def test_a_right_subject_is_left_as_it_is(text):
+    assert correct_words(text, capital_first=True) == (text, 0)
+
+
+def test_a_page_laid_askew_is_levelled_before_ocr():
+    page_image = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(page_image)
+    for top in range(150, 1600, 60):
+        draw.rectangle((150, top, 1050, top + 18), fill=0)  # lines of text, as bars
+    askew = page_image.rotate(1.2, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    assert abs(skew_angle(askew) + 1.2) <= 0.15
+    assert skew_angle(page_image) == 0
