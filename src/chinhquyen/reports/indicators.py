@@ -268,13 +268,12 @@ def _with_final_indication(documents: QuerySet[OutgoingDocument]) -> QuerySet[Ou
     `documents.integrations.signing` for every signed version when it is stored, and re-validated
     when the trust changes (the newer report supersedes the old one)."""
     final_file = Attachment.objects.filter(outgoing=OuterRef("pk"), kind=AttachmentKind.MAIN).order_by("-version", "-pk").values("pk")[:1]
+    # The newest report is the one in force: a re-validation adds a newer report that supersedes
+    # the old one (signing.services.revalidate_outdated). Newest first on the index
+    # (subject type, subject id, validated at).
     latest_report = (
-        ValidationReport.objects.filter(
-            subject_type=ATTACHMENT_SUBJECT,
-            subject_id=Cast(OuterRef("final_file"), output_field=CharField()),
-            superseded_by__isnull=True,
-        )
-        .order_by("-pk")
+        ValidationReport.objects.filter(subject_type=ATTACHMENT_SUBJECT, subject_id=Cast(OuterRef("final_file"), output_field=CharField()))
+        .order_by("-validated_at", "-pk")
         .values("indication")[:1]
     )
     return documents.annotate(final_file=Subquery(final_file)).annotate(final_indication=Subquery(latest_report))
