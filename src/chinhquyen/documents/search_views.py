@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from chinhquyen.core.errors import DomainError
@@ -47,7 +47,7 @@ class SearchForm(forms.Form):
         label=gettext_lazy("Urgency"), required=False, choices=[("", "—"), ("normal", gettext_lazy("Ordinary")), *Urgency.choices[1:]]
     )
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False, choices=[("", "—"), *STATUSES])
-    register = forms.IntegerField(label=gettext_lazy("Register"), required=False, min_value=1)
+    register = forms.IntegerField(label=pgettext_lazy("document register", "Register"), required=False, min_value=1)
     mine = forms.BooleanField(label=gettext_lazy("Assigned to me"), required=False)
     order = forms.ChoiceField(
         label=gettext_lazy("Order"),
