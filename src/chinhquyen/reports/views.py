@@ -115,8 +115,23 @@ def province_view(request: HttpRequest) -> HttpResponse:
     rank = indicators.get(rank_code)
     computed = selectors.figures(None, period, roll_up=roll_up)
     table = selectors.province_table(period, sorted(set(TABLE_CODES) | {rank_code}), roll_up=roll_up)
-    ranked = selectors.ranking(table.data, rank_code)
     computed_at = min(computed.computed_at, table.computed_at)
+
+    # The table, the charts and the survey are built only when the page's cached fragment is
+    # missing (the template calls these): a warm page does not redo them.
+    def table_rows() -> list[tuple[Any, list[str]]]:
+        columns = [indicators.get(x) for x in TABLE_CODES]
+        return [(r.agency, [_cell(c, r.values.get(c.code)) for c in columns]) for r in table.data]
+
+    def rank_chart() -> Any:
+        ranked = selectors.ranking(table.data, rank_code)
+        return charts.hbar(
+            [(r.agency.name, selectors.headline(r.values[rank_code], rank.unit) if rank_code in r.values else None) for r in ranked],
+            title=str(rank.title),
+            unit=rank.unit,
+            maximum=100 if rank.unit == "%" else None,
+        )
+
     context.update(
         {
             "figure_groups": _grouped(computed.data),
@@ -124,21 +139,13 @@ def province_view(request: HttpRequest) -> HttpResponse:
             # The rendered figures are kept no longer than the figures themselves (the page's promise).
             "fragment_seconds": max(1, selectors.cache_seconds() - int((timezone.now() - computed_at).total_seconds())),
             "columns": [indicators.get(c) for c in TABLE_CODES],
-            "table_rows": [
-                (r.agency, [_cell(c, r.values.get(c.code)) for c in [indicators.get(x) for x in TABLE_CODES]]) for r in table.data
-            ],
+            "table_rows": table_rows,
             "records_query": _query(year, month, roll_up),
             "rank": rank,
-            "ranked": ranked,
-            "rank_chart": charts.hbar(
-                [(r.agency.name, selectors.headline(r.values[rank_code], rank.unit) if rank_code in r.values else None) for r in ranked],
-                title=str(rank.title),
-                unit=rank.unit,
-                maximum=100 if rank.unit == "%" else None,
-            ),
-            "trend_chart": _trend_chart(rank, None, year, roll_up),
+            "rank_chart": rank_chart,
+            "trend_chart": lambda: _trend_chart(rank, None, year, roll_up),
             "indicators": list(indicators.REGISTRY.values()),
-            "survey_levels": selectors.cached(f"survey_levels:{year}", lambda: indicators.survey_by_level(year)).data,
+            "survey_levels": lambda: selectors.cached(f"survey_levels:{year}", lambda: indicators.survey_by_level(year)).data,
         }
     )
     return render(request, "reports/province.html", context)
