@@ -25,8 +25,9 @@ A **search** is a `ParsedQuery` (`query.parse_query`) plus `Constraints` — all
 inside the one SQL statement that finds the candidates, access first, so an official never
 receives, counts or pages through what they may not see. Ordering is `"newest"` (key order) or
 `"relevance"`: the newest `rank_candidates` matches that pass the constraints are ranked by the
-engine's own function (bm25 for FTS5, `ts_rank_cd` for PostgreSQL) with the weights above, so a
-very common word costs what `rank_candidates` rows cost, never what all its matches cost.
+engine's function (bm25 over that window for SQLite — FTS5's own bm25() counts every match of
+each phrase first —, `ts_rank_cd` for PostgreSQL) with the weights above, so a very common word
+or phrase costs what `rank_candidates` rows cost, never what all its matches cost.
 """
 
 from __future__ import annotations

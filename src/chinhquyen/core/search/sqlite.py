@@ -31,6 +31,50 @@ def match_expression(query: ParsedQuery) -> str:
     return " AND ".join(parts)
 
 
+#: How much of the attachment text (column D) the ranking reads per candidate.
+RANK_D_CHARS = 2000
+_K1, _B = 1.2, 0.75
+
+
+def _tokens(text: str | None) -> list[str]:
+    return (text or "").split()
+
+
+def rows_avg(rows: Sequence[Sequence[Any]]) -> float:
+    """The mean length in words of the candidates (bm25's average document length, over the window)."""
+    if not rows:
+        return 1.0
+    return max(1.0, sum(sum(len(_tokens(c)) for c in r[1:]) for r in rows) / len(rows))
+
+
+def _count(tokens: list[str], part: tuple[str, ...], prefix: bool) -> int:
+    if prefix:
+        return sum(1 for t in tokens if t.startswith(part[0]))
+    if len(part) == 1:
+        return tokens.count(part[0])
+    n = len(part)
+    return sum(1 for i in range(len(tokens) - n + 1) if tuple(tokens[i : i + n]) == part)
+
+
+def window_bm25(query: ParsedQuery, columns: Sequence[str | None], avg_len: float) -> float:
+    """bm25 of one candidate over the ranked window (higher is better): for each clause of the
+    query, its occurrences weighted by column (`BM25_WEIGHTS`), saturated and normalised by the
+    candidate's length as FTS5's bm25 does. Every candidate matches every clause (the query is an
+    AND), so the clauses' IDF is the same for all of them and is left out."""
+    tokens = [_tokens(c) for c in columns]
+    length = sum(len(t) for t in tokens)
+    norm = _K1 * (1 - _B + _B * length / avg_len)
+    parts: list[tuple[tuple[str, ...], bool]] = [((t,), False) for t in query.terms]
+    parts += [(tuple(p), False) for p in query.phrases]
+    if query.prefix:
+        parts.append(((query.prefix,), True))
+    score = 0.0
+    for part, prefix in parts:
+        tf = sum(w * _count(t, part, prefix) for w, t in zip(BM25_WEIGHTS, tokens, strict=False))
+        score += tf * (_K1 + 1) / (tf + norm) if tf else 0.0
+    return score
+
+
 class SqliteEngine(TableEngine):
     vendor = "sqlite"
 
@@ -98,14 +142,19 @@ class SqliteEngine(TableEngine):
                     params.append(after)
                 cursor.execute(text + f" ORDER BY {sql.FTS}.rowid DESC LIMIT %s", [*params, limit])
                 return [Candidate(int(r[0])) for r in cursor.fetchall()]
-            weights = ", ".join(str(w) for w in BM25_WEIGHTS)
-            text, params = self._matching(query, constraints, f"{sql.FTS}.rowid AS id, bm25({sql.FTS}, {weights}) AS score")
-            cursor.execute(
-                f"SELECT id, score FROM ({text} ORDER BY {sql.FTS}.rowid DESC LIMIT %s) ORDER BY score ASC, id DESC LIMIT %s OFFSET %s",  # noqa: S608 - built above
-                [*params, self.rank_candidates, limit, after or 0],
+            # The newest `rank_candidates` matches, with their indexed words, ranked here (window_bm25):
+            # FTS5's own bm25() first counts the rows of the whole table that match each phrase (its
+            # IDF), which for a common phrase ("ủy ban nhân dân") costs what every match costs —
+            # 0.5–1 s at 500,000 entries (docs/performance.md, W4).
+            text, params = self._matching(
+                query, constraints, f"{sql.FTS}.rowid, {sql.FTS}.a, {sql.FTS}.b, {sql.FTS}.c, substr({sql.FTS}.d, 1, {RANK_D_CHARS})"
             )
-            # bm25 is lower-is-better and negative; the contract says higher is better.
-            return [Candidate(int(r[0]), -float(r[1])) for r in cursor.fetchall()]
+            cursor.execute(text + f" ORDER BY {sql.FTS}.rowid DESC LIMIT %s", [*params, self.rank_candidates])
+            rows = cursor.fetchall()
+        avg_len = rows_avg(rows)
+        ranked = sorted(((window_bm25(query, r[1:], avg_len), int(r[0])) for r in rows), key=lambda t: (-t[0], -t[1]))
+        start = after or 0
+        return [Candidate(key, score) for score, key in ranked[start : start + limit]]
 
     def count(self, query: ParsedQuery, constraints: Constraints, *, cap: int) -> int:
         text, params = self._matching(query, constraints, "1")

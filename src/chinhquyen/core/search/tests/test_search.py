@@ -265,3 +265,12 @@ def test_the_reindex_command_shows_progress_and_the_query_command_finds():
         assert "tests.command:1" in out.getvalue() and "<mark>Tờ</mark>" in out.getvalue()
     finally:
         search.unregister_provider("tests.command")
+
+
+def test_relevance_ranks_a_phrase_within_the_window_subject_first_then_newest():
+    put(1, "Ủy ban nhân dân tỉnh họp phiên thường kỳ", date=dt.date(2025, 1, 5))
+    put(2, "Thông báo lịch họp", body="gửi ủy ban nhân dân các xã", date=dt.date(2026, 2, 1))
+    put(3, "Ủy ban nhân dân huyện họp phiên thường kỳ", date=dt.date(2025, 6, 5))
+    put(4, "Ủy ban về việc nhân dân", date=dt.date(2026, 3, 1))  # the words, not the phrase
+    assert found('"uy ban nhan dan"', order="relevance") == [3, 1, 2]
+    assert found('"uy ban nhan dan"', order="newest") == [2, 3, 1]
