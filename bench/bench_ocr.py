@@ -210,13 +210,32 @@ def main() -> None:
             lines.append(f"- {r['file']}: " + ("all right" if not wrong else "; ".join(f"{k}: got {v['got']!r}" for k, v in wrong.items())))
     lines += ["", f"OCR time per page: median {statistics.median(r['seconds'] for r in generated + real):.1f} s", f"Machine: {machine()}"]
     print("\n".join(lines))
-    misses = [(r["file"], k, v["got"], v["want"]) for r in generated for k, v in r["fields"].items() if not v["ok"]]  # type: ignore[attr-defined]
+    # Every field that is not exactly right, generated pages and real scans alike: page, resolution,
+    # field, what was read, what was wanted, the reader's confidence.
+    misses = [
+        (r["file"], r.get("dpi", "real"), k, repr(v["got"]), repr(v["want"]), v["confidence"])
+        for r in generated + real
+        for k, v in r["fields"].items()  # type: ignore[attr-defined]
+        if not v["ok"]
+    ]
     for miss in misses:
         print("MISS", *miss)
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "ocr.json").write_text(
-        json.dumps({"generated": generated, "real": real, "machine": machine()}, ensure_ascii=False, indent=1), encoding="utf-8"
+        json.dumps(
+            {
+                "generated": generated,
+                "real": real,
+                "machine": machine(),
+                "finished_utc": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "load_average": [round(x, 2) for x in os.getloadavg()],
+                "cached_words": bool(CACHE),
+            },
+            ensure_ascii=False,
+            indent=1,
+        ),
+        encoding="utf-8",
     )
 
 
