@@ -39,11 +39,11 @@ class Cached:
     data: Any
 
 
-def cached(key: str, compute: Callable[[], T]) -> Cached:
-    """The value under `key`, computed when missing; with the time it was computed."""
+def cached(key: str, compute: Callable[[], T], *, refresh: bool = False) -> Cached:
+    """The value under `key`, computed when missing (or when `refresh`); with the time it was computed."""
     seconds = cache_seconds()
     full_key = "reports:" + hashlib.sha256(key.encode()).hexdigest()[:32]
-    if seconds:
+    if seconds and not refresh:
         hit = cache.get(full_key)
         if hit is not None:
             return hit  # type: ignore[no-any-return]
@@ -123,7 +123,9 @@ class Figure:
     value: Value
 
 
-def figures(agency_ids: list[int] | None, period: Period, *, published_only: bool = False, roll_up: bool = False) -> Cached:
+def figures(
+    agency_ids: list[int] | None, period: Period, *, published_only: bool = False, roll_up: bool = False, refresh: bool = False
+) -> Cached:
     """Every indicator's value for the agencies (None: the whole province), in registry order."""
 
     def run() -> list[Figure]:
@@ -131,7 +133,7 @@ def figures(agency_ids: list[int] | None, period: Period, *, published_only: boo
         with indicators.shared_reads():
             return [Figure(i, _strip(compute(i, agency_ids, period, roll_up=roll_up))) for i in chosen]
 
-    return cached(f"figures:{agency_ids}:{period}:{published_only}:{roll_up}", run)
+    return cached(f"figures:{agency_ids}:{period}:{published_only}:{roll_up}", run, refresh=refresh)
 
 
 @dataclass
@@ -140,7 +142,7 @@ class Row:
     values: dict[str, Value]
 
 
-def province_table(period: Period, codes: list[str], *, roll_up: bool = False) -> Cached:
+def province_table(period: Period, codes: list[str], *, roll_up: bool = False, refresh: bool = False) -> Cached:
     """Agency × indicator: one aggregate query per indicator, not per agency."""
 
     def run() -> list[Row]:
@@ -151,7 +153,7 @@ def province_table(period: Period, codes: list[str], *, roll_up: bool = False) -
         rows = [Row(a, {code: _strip(per_code[code][a.pk]) for code in codes if a.pk in per_code[code]}) for a in agencies]
         return sorted(rows, key=lambda r: r.agency.name)
 
-    return cached(f"table:{period}:{codes}:{roll_up}", run)
+    return cached(f"table:{period}:{codes}:{roll_up}", run, refresh=refresh)
 
 
 def sort_key(value: Value | None) -> float:
@@ -169,7 +171,7 @@ def ranking(table: list[Row], code: str) -> list[Row]:
     return sorted(table, key=lambda r: (-sort_key(r.values.get(code)), r.agency.name))
 
 
-def trend(indicator: Indicator, agency_ids: list[int] | None, year: int, *, roll_up: bool = False) -> Cached:
+def trend(indicator: Indicator, agency_ids: list[int] | None, year: int, *, roll_up: bool = False, refresh: bool = False) -> Cached:
     """The indicator month by month over a year (one aggregate query per month)."""
 
     def run() -> list[tuple[str, Value]]:
@@ -183,7 +185,7 @@ def trend(indicator: Indicator, agency_ids: list[int] | None, year: int, *, roll
             return [(f"{m.start:%m}", score(indicators.sum_counters([by_month[m.start]] if m.start in by_month else []))) for m in months]
         return [(f"{month.start:%m}", _strip(compute(indicator, agency_ids, month, roll_up=roll_up))) for month in months]
 
-    return cached(f"trend:{indicator.code}:{agency_ids}:{year}:{roll_up}", run)
+    return cached(f"trend:{indicator.code}:{agency_ids}:{year}:{roll_up}", run, refresh=refresh)
 
 
 def headline(value: Value, unit: str) -> float | None:
@@ -193,3 +195,26 @@ def headline(value: Value, unit: str) -> float | None:
     if unit == "%":
         return value.ratio
     return float(value.numerator) if isinstance(value.numerator, (int, float)) else None
+
+
+def refresh_province(year: int, *, table_codes: list[str], rank_code: str) -> dict[str, float]:
+    """Recompute into the cache what the province's page and the public page show for `year` by
+    default (the whole year, no roll-up, the default ranking): run by `chinhquyen reports_refresh`
+    from cron or a systemd timer more often than `REPORTS_CACHE_SECONDS`, so that officials and
+    visitors read computed figures instead of waiting for them. Returns the seconds each part took."""
+    import time
+
+    period = Period.year(year)
+    timings: dict[str, float] = {}
+    with indicators.shared_reads():
+        for name, run in (
+            ("figures", lambda: figures(None, period, refresh=True)),
+            ("public figures", lambda: figures(None, period, published_only=True, refresh=True)),
+            ("table", lambda: province_table(period, sorted(set(table_codes) | {rank_code}), refresh=True)),
+            ("trend", lambda: trend(indicators.get(rank_code), None, year, refresh=True)),
+            ("survey", lambda: cached(f"survey_levels:{year}", lambda: indicators.survey_by_level(year), refresh=True)),
+        ):
+            started = time.perf_counter()
+            run()
+            timings[name] = round(time.perf_counter() - started, 3)
+    return timings

@@ -3,10 +3,17 @@ give the same figures as each indicator computed alone."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from chinhquyen.organizations import services as org
+from chinhquyen.organizations.models import Role
+from chinhquyen.organizations.testing import PASSWORD, SINCE
 from chinhquyen.reports import indicators, selectors
 from chinhquyen.reports.indicators import Period
 
@@ -39,3 +46,24 @@ def test_the_trend_of_a_dossier_figure_is_each_month_computed_alone(dossier_worl
             expected = [(f"{m.start:%m}", _plain(indicator.compute(agency_ids, m))) for m in Period.year(2026).months()]
             assert [(label, _plain(v)) for label, v in trend] == expected
     assert _plain(dict(selectors.trend(indicators.get("HS_DUNG_HAN"), [a], 2026).data)["02"])[:3] == (2, 3, 66.7)
+
+
+def test_the_refresh_job_fills_the_cache_the_province_page_reads(office_world, settings, client):
+    settings.REPORTS_CACHE_SECONDS = 300
+    cache.clear()
+    try:
+        call_command("reports_refresh", "--year", "2026", stdout=io.StringIO())
+        with CaptureQueriesContext(connection) as queries:
+            province = selectors.figures(None, Period.year(2026))
+        assert not queries.captured_queries  # read from the cache the job filled
+        assert {f.indicator.code: f.value.numerator for f in province.data}["VB_DI_DIEN_TU"] == 1
+        admin = org.create_official(username="quantri.tinh", full_name="Quản Trị Tỉnh", password=PASSWORD)
+        org.assign_role(official=admin, agency=office_world.cast.province, role=Role.PROVINCE_ADMIN, valid_from=SINCE)
+        client.force_login(admin)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/reports/?year=2026")
+        assert page.status_code == 200 and "VB_DI_DIEN_TU" in page.content.decode()
+        tables = ("documents_outgoingdocument", "documents_incomingdocument", "dossiers_dossier")
+        assert not [q["sql"] for q in queries.captured_queries if any(t in q["sql"] for t in tables)]
+    finally:
+        cache.clear()
