@@ -44,7 +44,7 @@ def _find_existing(transport: str, item: Received, sha256: str) -> Inbox | None:
         ).order_by("id")[:2]
     )
     by_id = [row for row in found if row.transport == transport and row.remote_id == item.remote_id]
-    return (by_id or found or [None])[0]
+    return (by_id or found)[0] if found else None
 
 
 def record(*, transport: str, item: Received, data: bytes) -> Outcome:

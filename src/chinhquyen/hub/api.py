@@ -4,8 +4,7 @@ function of `hub.services`."""
 
 from __future__ import annotations
 
-import base64
-import binascii
+import json
 from typing import Any
 
 from django.http import HttpResponse
@@ -47,11 +46,9 @@ _ERROR = inline_serializer(
 )
 _LIMIT = OpenApiParameter("limit", OpenApiTypes.INT, description="At most this many (1–500, default 100).")
 _TYPE = OpenApiParameter("message_type", OpenApiTypes.STR, enum=["edoc", "status"], description="Only documents or only status messages.")
-_WITH_CONTENT = OpenApiParameter(
-    "with_content",
-    OpenApiTypes.BOOL,
-    description="Also give each message's bytes (base64, `content`), oldest first, up to 8 MB in all; the rest are listed without `content` (fetch them one by one).",
-)
+#: Several messages in one body: a line of JSON saying what they are (and each one's `size`), a line
+#: feed, then their bytes back to back (no base64: the messages are sent and read as they are).
+BATCH_TYPE = "application/vnd.chinhquyen.hub-batch"
 
 
 class HubDeliverySerializer(serializers.Serializer[Delivery]):
@@ -71,12 +68,6 @@ class HubDeliverySerializer(serializers.Serializer[Delivery]):
         data = super().to_representation(instance)
         data["from"] = data.pop("from_code")
         return data
-
-
-class HubReceivedSerializer(HubDeliverySerializer):
-    """What the list of received messages gives (the schema; `content` only with `with_content`)."""
-
-    content = serializers.CharField(required=False, help_text="The message's bytes, base64 (only with `with_content`).")
 
 
 class HubSentSerializer(HubDeliverySerializer):
@@ -173,20 +164,41 @@ class ReceivedListView(HubView):
     @extend_schema(
         operation_id="hub_received_list",
         summary="Messages waiting for my agencies (getReceivedEdocList)",
-        parameters=[_TYPE, _LIMIT, _WITH_CONTENT],
-        responses={200: inline_serializer("HubReceivedList", {"results": HubReceivedSerializer(many=True)}), 401: _ERROR},
+        parameters=[_TYPE, _LIMIT],
+        responses={200: inline_serializer("HubReceivedList", {"results": HubDeliverySerializer(many=True)}), 401: _ERROR},
     )
     def get(self, request: Request) -> Response:
         items = services.mailbox(
             connector=self.connector(request), message_type=request.query_params.get("message_type") or None, limit=_limit(request)
         )
-        results = HubDeliverySerializer(items, many=True).data  # type: ignore[arg-type] # many=True takes a list
-        if request.query_params.get("with_content") in {"1", "true"}:
-            contents = services.mailbox_contents(items)
-            for item, data in zip(items, results, strict=True):
-                if item.pk in contents:
-                    data["content"] = base64.b64encode(contents[item.pk]).decode("ascii")
-        return Response({"results": results})
+        return Response({"results": HubDeliverySerializer(items, many=True).data})  # type: ignore[arg-type] # many=True takes a list
+
+
+class ReceivedBatchView(HubView):
+    @extend_schema(
+        operation_id="hub_received_batch",
+        summary="Messages waiting for my agencies, with their bytes, in one answer",
+        description=(
+            "The oldest waiting messages (as `GET received/` lists them, at most `limit`) with their bytes, up to 8 MB of "
+            "them (always at least one message if any waits): `" + BATCH_TYPE + "`, a first line of JSON "
+            '`{"results": [...]}` (each entry as in `GET received/`, with `size`, the bytes that follow for it), a line '
+            "feed, then each message's bytes in the order listed. The rest wait for the next call."
+        ),
+        parameters=[_TYPE, _LIMIT],
+        responses={(200, BATCH_TYPE): OpenApiTypes.BINARY, 401: _ERROR},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        items = services.mailbox(
+            connector=self.connector(request), message_type=request.query_params.get("message_type") or None, limit=_limit(request)
+        )
+        contents = services.mailbox_contents(items)
+        listed = [item for item in items if item.pk in contents]
+        entries = HubDeliverySerializer(listed, many=True).data  # type: ignore[arg-type] # many=True takes a list
+        bodies = [contents[item.pk] for item in listed]
+        for entry, body in zip(entries, bodies, strict=True):
+            entry["size"] = len(body)
+        header = json.dumps({"results": entries}, ensure_ascii=False, separators=(",", ":")).encode()
+        return HttpResponse(b"".join([header, b"\n", *bodies]), content_type=BATCH_TYPE)
 
 
 class ReceivedItemView(HubView):
@@ -231,30 +243,42 @@ def _batch_error(exc: services.DomainError) -> dict[str, Any]:
     return {**exc.as_dict(), "http_status": exc.status}
 
 
+def _split_batch(body: bytes) -> tuple[list[Any], list[bytes]] | str:
+    """(entries, bodies) of a `BATCH_TYPE` body, or why it is not one."""
+    newline = body.find(b"\n")
+    if newline < 0:
+        return "no header line"
+    try:
+        header = json.loads(body[:newline])
+    except ValueError:
+        return "the header line is not JSON"
+    entries = header.get("messages") if isinstance(header, dict) else None
+    if not isinstance(entries, list) or not 1 <= len(entries) <= _BATCH_MAX:
+        return f"messages: a list of 1 to {_BATCH_MAX}"
+    if not all(isinstance(e, dict) and isinstance(e.get("size"), int) and e["size"] >= 0 for e in entries):
+        return "each message needs its size"
+    if sum(e["size"] for e in entries) != len(body) - newline - 1:
+        return "the sizes do not add up to the bytes sent"
+    bodies, position = [], newline + 1
+    for entry in entries:
+        bodies.append(body[position : position + entry["size"]])
+        position += entry["size"]
+    return entries, bodies
+
+
 class SendBatchView(HubView):
     @extend_schema(
         operation_id="hub_send_batch",
         summary="Send several packages or status messages in one request",
         description=(
-            "Each message as `POST send/` takes it (`package_id` is its `X-Hub-Package-Id`, `to` its `X-Hub-To`, `data` the "
-            "`.edxml` bytes in base64), at most 100 and the request body's size limit. All are handled in one transaction, "
-            "each accepted or refused on its own: `results` answers each in order, with the HTTP status `send/` would give it."
+            "The body is `" + BATCH_TYPE + "`: a first line of JSON "
+            '`{"messages": [{"package_id", "message_type", "to", "size"}, ...]}` (what `POST send/` takes in its '
+            "`X-Hub-Package-Id`, `X-Hub-Message-Type` and `X-Hub-To` headers, and the message's size in bytes), a line "
+            "feed, then each `.edxml` message's bytes in that order; at most 100 messages and the request body's size "
+            "limit. All are handled in one transaction, each accepted or refused on its own: `results` answers each in "
+            "order, with the HTTP status `send/` would give it."
         ),
-        request=inline_serializer(
-            "HubSendBatch",
-            {
-                "messages": inline_serializer(
-                    "HubSendBatchMessage",
-                    {
-                        "package_id": serializers.CharField(),
-                        "message_type": serializers.ChoiceField(choices=["edoc", "status"], required=False),
-                        "to": serializers.ListField(child=serializers.CharField(), required=False),
-                        "data": serializers.CharField(help_text="base64"),
-                    },
-                    many=True,
-                )
-            },
-        ),
+        request={BATCH_TYPE: OpenApiTypes.BINARY},
         responses={
             200: inline_serializer(
                 "HubSendBatchResult",
@@ -280,43 +304,25 @@ class SendBatchView(HubView):
         },
     )
     def post(self, request: Request) -> Response:
-        messages = request.data.get("messages") if isinstance(request.data, dict) else None
-        if not isinstance(messages, list) or not 1 <= len(messages) <= _BATCH_MAX:
-            return Response(
-                {"code": "hub.bad_batch", "message": f"messages: a list of 1 to {_BATCH_MAX}", "fields": {"messages": ["1-100"]}},
-                status=400,
+        split = _split_batch(request.body)
+        if isinstance(split, str):
+            return Response({"code": "hub.bad_batch", "message": split, "fields": {"messages": [split]}}, status=400)
+        entries, bodies = split
+        items = []
+        for entry, data in zip(entries, bodies, strict=True):
+            to = entry.get("to")
+            items.append(
+                services.BatchItem(
+                    package_id=str(entry.get("package_id", "")),
+                    message_type=str(entry.get("message_type", "")),
+                    data=data,
+                    to_codes=[str(c).strip() for c in to if str(c).strip()] or None if isinstance(to, list) else None,
+                )
             )
-        items: list[services.BatchItem | None] = []
-        for entry in messages:
-            try:
-                to = entry.get("to") or None
-                items.append(
-                    services.BatchItem(
-                        package_id=str(entry.get("package_id", "")),
-                        message_type=str(entry.get("message_type", "")),
-                        data=base64.b64decode(str(entry.get("data", "")), validate=True),
-                        to_codes=[str(c).strip() for c in to if str(c).strip()] if isinstance(to, list) else None,
-                    )
-                )
-            except (AttributeError, binascii.Error, ValueError):
-                items.append(None)
-        accepted = iter(services.accept_batch(connector=self.connector(request), items=[i for i in items if i is not None]))
         results: list[dict[str, Any]] = []
-        for item, entry in zip(items, messages, strict=True):
-            package_id = str(entry.get("package_id", "")) if isinstance(entry, dict) else ""
-            if item is None:
-                results.append(
-                    {
-                        "package_id": package_id,
-                        "http_status": 400,
-                        "code": "hub.bad_batch",
-                        "message": "not a message (data must be base64)",
-                    }
-                )
-                continue
-            outcome = next(accepted)
+        for item, outcome in zip(items, services.accept_batch(connector=self.connector(request), items=items), strict=True):
             if isinstance(outcome, services.DomainError):
-                results.append({"package_id": package_id, **_batch_error(outcome)})
+                results.append({"package_id": item.package_id, **_batch_error(outcome)})
             else:
                 results.append(
                     {

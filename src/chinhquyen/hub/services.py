@@ -55,7 +55,7 @@ def accept(*, connector: Connector, package_id: str, message_type: str, data: by
     if found is not None:
         return found
     if len(data) > settings.HUB_MAX_PACKAGE_BYTES:
-        skeleton, payloads = data, []  # refused by read_route, unsplit
+        skeleton, payloads = data, list[bytes]()  # refused by read_route, unsplit
     else:
         skeleton, payloads = routing.split_payloads(data)
     # The routing is read from the skeleton (kilobytes) rather than the whole message when the
@@ -164,8 +164,8 @@ def content(*, connector: Connector, doc_id: str) -> bytes:
     return routing.join_payloads(bytes(message.skeleton), blobs)
 
 
-#: At most this many bytes of message content in one list answer (`with_content`); what does not
-#: fit is listed without its content and fetched one by one.
+#: At most this many bytes of messages in one `received/batch/` answer (at least one message);
+#: the others wait for the next call.
 LIST_CONTENT_BUDGET = 8 * 1024 * 1024
 
 
@@ -177,7 +177,7 @@ def mailbox_contents(deliveries: list[Delivery], *, budget: int | None = None) -
     total = 0
     for delivery in deliveries:
         message = delivery.message
-        if message.skeleton is None or total + message.size > budget:
+        if message.skeleton is None or (chosen and total + message.size > budget):
             break
         chosen.append(delivery)
         total += message.size
@@ -188,7 +188,9 @@ def mailbox_contents(deliveries: list[Delivery], *, budget: int | None = None) -
     for ref in MessageBlob.objects.filter(message_id__in=message_ids).select_related("blob").order_by("message_id", "position"):
         refs.setdefault(ref.message_id, []).append(ref)
     return {
-        d.pk: routing.join_payloads(bytes(d.message.skeleton), {r.blob.sha256: bytes(r.blob.data) for r in refs.get(d.message_id, [])})
+        d.pk: routing.join_payloads(
+            bytes(d.message.skeleton or b""), {r.blob.sha256: bytes(r.blob.data) for r in refs.get(d.message_id, [])}
+        )
         for d in chosen
     }
 

@@ -204,79 +204,113 @@ def _json(caller: Caller, path: str, payload: dict) -> object:
     return caller.call("POST", path, json.dumps(payload).encode(), extra={"Content-Type": "application/json"})
 
 
-def _b64(data: bytes) -> str:
-    import base64
+BATCH = "application/vnd.chinhquyen.hub-batch"
 
-    return base64.b64encode(data).decode()
+
+def _batch(*messages: tuple[dict, bytes]) -> bytes:
+    header = {"messages": [{**entry, "size": len(data)} for entry, data in messages]}
+    return json.dumps(header).encode() + b"\n" + b"".join(data for _entry, data in messages)
+
+
+def _send_batch(caller: Caller, body: bytes):
+    return caller.call("POST", "send/batch/", body, extra={"Content-Type": BATCH})
+
+
+def _read_batch(raw: bytes) -> list[tuple[dict, bytes]]:
+    header, _sep, rest = raw.partition(b"\n")
+    out, position = [], 0
+    for entry in json.loads(header)["results"]:
+        out.append((entry, rest[position : position + entry["size"]]))
+        position += entry["size"]
+    assert position == len(rest)
+    return out
 
 
 def test_a_batch_is_accepted_message_by_message(hub):
     a, _b = hub
     first = _package("000.00.01.H99", ["000.00.02.H99"], number="1")
     assert a.send(first, "p-1").status_code == 201
-    answer = _json(
+    answer = _send_batch(
         a,
-        "send/batch/",
-        {
-            "messages": [
-                {"package_id": "p-1", "message_type": "edoc", "data": _b64(first)},  # again: a duplicate
-                {"package_id": "p-2", "message_type": "edoc", "data": _b64(_package("000.00.01.H99", ["000.00.02.H99"], number="2"))},
-                {"package_id": "p-3", "message_type": "edoc", "data": _b64(_package("000.00.01.H99", ["000.00.77.H99"], number="3"))},
-                {"package_id": "p-4", "message_type": "edoc", "data": "not base64!"},
-                {"package_id": "p-5", "data": _b64(_package("000.00.02.H99", ["000.00.01.H99"], number="5"))},  # not A's agency
-                {"package_id": "p-6", "message_type": "status", "to": ["000.00.01.H99"], "data": _b64(b"<!DOCTYPE x><edXML/>")},
-            ]
-        },
+        _batch(
+            ({"package_id": "p-1", "message_type": "edoc"}, first),  # again: a duplicate
+            ({"package_id": "p-2", "message_type": "edoc"}, _package("000.00.01.H99", ["000.00.02.H99"], number="2")),
+            ({"package_id": "p-3", "message_type": "edoc"}, _package("000.00.01.H99", ["000.00.77.H99"], number="3")),
+            ({"package_id": "p-4", "message_type": "edoc"}, b"not xml"),
+            ({"package_id": "p-5"}, _package("000.00.02.H99", ["000.00.01.H99"], number="5")),  # not A's agency
+            ({"package_id": "p-6", "message_type": "status", "to": ["000.00.01.H99"]}, b"<!DOCTYPE x><edXML/>"),
+        ),
     )
     assert answer.status_code == 200
     results = answer.json()["results"]
-    assert [r["http_status"] for r in results] == [200, 201, 400, 400, 403, 422]
+    assert [r["http_status"] for r in results] == [200, 201, 400, 422, 403, 422]
     assert results[0]["duplicate"] and results[1]["deliveries"][0]["to"] == "000.00.02.H99"
-    assert [r.get("code") for r in results[2:]] == ["hub.unknown_recipient", "hub.bad_batch", "hub.not_your_agency", "hub.invalid_message"]
+    assert [r.get("code") for r in results[2:]] == [
+        "hub.unknown_recipient",
+        "hub.invalid_message",
+        "hub.not_your_agency",
+        "hub.invalid_message",
+    ]
     assert Message.objects.count() == 2 and Delivery.objects.count() == 2
     assert evidence.verify_log().ok
-    # Over the limits: refused whole.
-    assert _json(a, "send/batch/", {"messages": []}).status_code == 400
-    assert _json(a, "send/batch/", {"messages": [{"package_id": f"x{i}", "data": ""} for i in range(101)]}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b'{"messages": []}\n',
+        b"not json\n<edXML/>",
+        b'{"messages": [{"package_id": "p-1"}]}\n<edXML/>',  # no size
+        b'{"messages": [{"package_id": "p-1", "size": 3}]}\n<edXML/>',  # sizes do not add up
+        json.dumps({"messages": [{"package_id": f"x{i}", "size": 0} for i in range(101)]}).encode() + b"\n",
+    ],
+)
+def test_a_malformed_batch_is_refused_whole(hub, body):
+    a, _b = hub
+    answer = _send_batch(a, body)
+    assert answer.status_code == 400 and answer.json()["code"] == "hub.bad_batch"
+    assert Message.objects.count() == 0
 
 
 def test_a_batch_is_authenticated_like_any_request(hub):
     a, _b = hub
-    body = json.dumps({"messages": [{"package_id": "p-1", "data": _b64(_package("000.00.01.H99", ["000.00.02.H99"]))}]}).encode()
-    headers = a.headers("POST", BASE + "send/batch/", body)
-    replay = {**headers, "Content-Type": "application/json"}
-    assert a.client.generic("POST", BASE + "send/batch/", data=body, content_type="application/json", headers=replay).status_code == 200
-    assert a.client.generic("POST", BASE + "send/batch/", data=body, content_type="application/json", headers=replay).status_code == 401
+    body = _batch(({"package_id": "p-1"}, _package("000.00.01.H99", ["000.00.02.H99"])))
+    headers = {**a.headers("POST", BASE + "send/batch/", body), "Content-Type": BATCH}
+    assert a.client.generic("POST", BASE + "send/batch/", data=body, content_type=BATCH, headers=headers).status_code == 200
+    assert a.client.generic("POST", BASE + "send/batch/", data=body, content_type=BATCH, headers=headers).status_code == 401
     changed = body.replace(b"p-1", b"p-2")
-    assert a.client.generic("POST", BASE + "send/batch/", data=changed, content_type="application/json", headers=replay).status_code == 401
+    assert a.client.generic("POST", BASE + "send/batch/", data=changed, content_type=BATCH, headers=headers).status_code == 401
     assert Message.objects.count() == 1
 
 
-def test_the_list_gives_content_within_its_budget_and_acks_go_together(hub, monkeypatch):
+def test_received_batch_gives_bytes_within_its_budget_and_acks_go_together(hub, monkeypatch):
     a, b = hub
     sent = {}
     for number in ("1", "2", "3"):
-        data = _package("000.00.01.H99", ["000.00.02.H99"], payload=_b64(number.encode() * 3000), number=number)
+        data = _package("000.00.01.H99", ["000.00.02.H99"], payload="QUJD" * 3000, number=number)
         a.send(data, f"p-{number}")
         sent[number] = data
     monkeypatch.setattr(services, "LIST_CONTENT_BUDGET", 2 * len(sent["1"]) + 10)
-    listed = b.call("GET", "received/?limit=10&with_content=1").json()["results"]
-    import base64
-
-    assert [base64.b64decode(i["content"]) for i in listed if "content" in i] == [sent["1"], sent["2"]]
-    assert "content" not in listed[2]  # over the budget: fetched on its own
-    assert "content" not in b.call("GET", "received/?limit=10").json()["results"][0]
-    acks = [{"doc_id": i["doc_id"], "status": "done"} for i in listed[:2]] + [
+    answer = b.call("GET", "received/batch/?limit=10")
+    assert answer.status_code == 200 and answer["Content-Type"] == BATCH
+    listed = _read_batch(answer.content)
+    assert [data for _entry, data in listed] == [sent["1"], sent["2"]]  # the third waits for the next call
+    monkeypatch.setattr(services, "LIST_CONTENT_BUDGET", 10)
+    assert len(_read_batch(b.call("GET", "received/batch/?limit=10").content)) == 1  # always at least one
+    assert _read_batch(a.call("GET", "received/batch/").content) == []  # nothing for A
+    acks = [{"doc_id": entry["doc_id"], "status": "done"} for entry, _data in listed] + [
         {"doc_id": "00000000-0000-0000-0000-000000000000", "status": "done"}
     ]
     answer = _json(b, "received/ack/", {"acks": acks}).json()["results"]
     assert [r["http_status"] for r in answer] == [200, 200, 404] and answer[0]["status"] == "done"
-    assert [i["doc_id"] for i in b.call("GET", "received/").json()["results"]] == [listed[2]["doc_id"]]
+    waiting = b.call("GET", "received/").json()["results"]
+    assert len(waiting) == 1 and waiting[0]["doc_id"] not in {entry["doc_id"] for entry, _data in listed}
     # Another connector cannot acknowledge B's mail.
     assert (
-        _json(a, "received/ack/", {"acks": [{"doc_id": listed[2]["doc_id"], "status": "done"}]}).json()["results"][0]["http_status"] == 404
+        _json(a, "received/ack/", {"acks": [{"doc_id": waiting[0]["doc_id"], "status": "done"}]}).json()["results"][0]["http_status"] == 404
     )
-    assert _json(b, "received/ack/", {"acks": [{"doc_id": listed[2]["doc_id"], "status": "maybe"}]}).status_code == 400
+    assert _json(b, "received/ack/", {"acks": [{"doc_id": waiting[0]["doc_id"], "status": "maybe"}]}).status_code == 400
     assert evidence.verify_log().ok
 
 
