@@ -284,7 +284,9 @@ def survey_view(request: HttpRequest) -> HttpResponse:
         initial: dict[str, Any] = {"year": this_year}
         if previous:
             latest = previous[0]
-            initial.update({f: getattr(latest, f) for f in SurveyForm.base_fields if f != "year"})
+            # Equipment carries over from the last answer; the directives are the year's own counts.
+            carried = [f for f in SurveyForm.base_fields if f not in ("year", "directives_issued", "directives_published")]
+            initial.update({f: getattr(latest, f) for f in carried})
             initial["year"] = this_year
         form = SurveyForm(initial=initial)
     return render(

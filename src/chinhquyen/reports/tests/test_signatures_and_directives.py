@@ -298,3 +298,12 @@ def test_the_two_indicators_are_in_the_dashboards_and_the_open_data(signature_wo
         "000.00.02.H99",
         "000.00.09.H99",
     }
+
+
+def test_the_survey_form_does_not_carry_last_years_directives_over(cast, client):
+    admin = _admin(cast.agency_a, "quantri.a")
+    _answer(admin, cast.agency_a, 2025, 9, 7)
+    client.force_login(admin)
+    form = client.get("/reports/survey/").context["form"]
+    assert form.initial["computers"] == 76
+    assert "directives_issued" not in form.initial and "directives_published" not in form.initial
