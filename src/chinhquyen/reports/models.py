@@ -54,8 +54,12 @@ class SurveyResponse(models.Model):
             models.UniqueConstraint(fields=["agency", "year"], name="survey_one_per_agency_year"),
             models.CheckConstraint(
                 condition=Q(directives_issued__isnull=True, directives_published__isnull=True)
-                | Q(directives_issued__isnull=False, directives_published__lte=models.F("directives_issued")),
-                name="survey_directives_published_le_issued",
+                | Q(
+                    directives_issued__isnull=False,
+                    directives_published__isnull=False,
+                    directives_published__lte=models.F("directives_issued"),
+                ),
+                name="survey_directives_both_published_le_issued",
             ),
         ]
         indexes = [models.Index(fields=["year", "agency"], name="survey_year_idx")]

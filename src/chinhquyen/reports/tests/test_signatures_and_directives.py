@@ -307,3 +307,30 @@ def test_the_survey_form_does_not_carry_last_years_directives_over(cast, client)
     form = client.get("/reports/survey/").context["form"]
     assert form.initial["computers"] == 76
     assert "directives_issued" not in form.initial and "directives_published" not in form.initial
+
+
+@pytest.mark.parametrize(("issued", "published"), [(5, None), (None, 2), (3, 4)])
+def test_the_database_refuses_directive_counts_the_service_refuses(cast, issued, published):
+    from django.db import IntegrityError, transaction
+    from django.utils import timezone
+
+    admin = _admin(cast.agency_a, "quantri.a")
+    counts = {
+        "officials": 1,
+        "computers": 1,
+        "servers": 0,
+        "network_points": 0,
+        "broadband_lines": 0,
+        "video_endpoints": 0,
+        "email_accounts": 0,
+    }
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SurveyResponse.objects.create(
+            agency=cast.agency_a,
+            year=2026,
+            directives_issued=issued,
+            directives_published=published,
+            filled_by=admin,
+            filled_at=timezone.now(),
+            **counts,
+        )
