@@ -45,22 +45,28 @@ from PIL import Image  # noqa: E402
 
 from chinhquyen.core.ocr import engine  # noqa: E402
 from chinhquyen.core.ocr.engine import Word  # noqa: E402
-from chinhquyen.core.ocr.header import HeaderFields, parse_header  # noqa: E402
+from chinhquyen.core.ocr.header import HeaderFields, parse_header, second_pass_number  # noqa: E402
 
 CACHE: Path | None = None
 
 
 def read(image: Image.Image, key: str) -> HeaderFields:
-    """OCR the page (or, with --cache while developing the parser, reuse the words of an earlier run)."""
+    """OCR the page as `read_header_images` does — the whole page, then the agency column again
+    when no number was found — (or, with --cache while developing the parser, reuse the words of
+    an earlier run for the first reading; the second one is always done)."""
     path = CACHE / (key + ".json") if CACHE else None
     if path and path.exists():
         data = json.loads(path.read_text(encoding="utf-8"))
-        return parse_header([Word(**w) for w in data["words"]], tuple(data["size"]))
-    words, size = engine.image_to_words(image)
-    if path:
+        words, size = [Word(**w) for w in data["words"]], tuple(data["size"])
+    else:
+        words, size = engine.image_to_words(image)
+    if path and not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({"words": [w.__dict__ for w in words], "size": size}, ensure_ascii=False), encoding="utf-8")
-    return parse_header(words, size)
+    fields = parse_header(words, size)  # type: ignore[arg-type]
+    if fields.number_notation is None and words:
+        second_pass_number(image, fields)
+    return fields
 
 
 SHARED = ROOT.parent / "shared" / "conformance" / "pdf"

@@ -150,7 +150,20 @@ def image_to_text(image: Image.Image) -> str:
 def image_to_words(image: Image.Image) -> tuple[list[Word], tuple[int, int]]:
     """The words Tesseract read with their boxes, and the (width, height) they refer to."""
     prepared = prepare(image)
-    data = pytesseract.image_to_data(prepared, lang=languages(), timeout=page_timeout(), output_type=pytesseract.Output.DICT)
+    return _words(prepared), prepared.size
+
+
+def region_to_words(image: Image.Image, *, right: float, bottom: float, psm: int = 6) -> tuple[list[Word], tuple[int, int]]:
+    """The words of the page's top-left region (`right` and `bottom` as fractions of the prepared
+    page), read alone with Tesseract's page segmentation mode `psm` (6: one uniform block of
+    text); boxes are in the prepared page's pixels, as `image_to_words` gives them."""
+    prepared = prepare(image)
+    region = prepared.crop((0, 0, round(prepared.width * right), round(prepared.height * bottom)))
+    return _words(region, config=f"--psm {int(psm)}"), prepared.size
+
+
+def _words(prepared: Image.Image, *, config: str = "") -> list[Word]:
+    data = pytesseract.image_to_data(prepared, lang=languages(), config=config, timeout=page_timeout(), output_type=pytesseract.Output.DICT)
     words: list[Word] = []
     for i, text in enumerate(data["text"]):
         text = (text or "").strip()
@@ -170,7 +183,7 @@ def image_to_words(image: Image.Image) -> tuple[list[Word], tuple[int, int]]:
                 line=int(data["line_num"][i]),
             )
         )
-    return words, prepared.size
+    return words
 
 
 def open_image(data: bytes) -> Image.Image:

@@ -652,29 +652,11 @@ def parse_header(
     header_zone = [s for s in segs if s.top >= top and s.top < top + 0.4 * height]
     number_seg = None
     for candidates in ([s for s in header_zone if in_left(s)], header_zone):
-        for s in candidates:
-            folded = s.folded
-            match = _NOTATION.search(s.text)
-            if match and (re.match(r"^\W*s[o06]\b", folded) or re.match(r"^\W*[0-9lIO]", s.text)):
-                number_seg = s
-                break
+        number_seg = next((s for s in candidates if _is_number_line(s)), None)
         if number_seg:
             break
     if number_seg:
-        match = _NOTATION.search(number_seg.text)
-        assert match
-        num = _digits(match.group("num"))
-        year = _digits(match.group("year")) if match.group("year") else None
-        code = re.sub(r"\s+", "", match.group("code")).replace("–", "-").replace("—", "-").replace("Ð", "Đ").replace("ð", "đ")
-        value = f"{num}/{year}/{code}" if year else f"{num}/{code}"
-        form_ok = num.isdigit() and (year is None or year.isdigit())
-        conf = _match_conf(number_seg, match.start(), match.end()) * (1.0 if form_ok else 0.5)
-        result.number_notation = FieldValue(value, conf, number_seg.box)
-        if num.isdigit():
-            result.number = FieldValue(int(num), conf, number_seg.box)
-        if year and year.isdigit():
-            result.year = FieldValue(int(year), conf, number_seg.box)
-        result.notation = FieldValue(code, conf, number_seg.box)
+        _set_number(result, number_seg)
 
     # Issuer: the left column between the motto's top and the number.
     stop = number_seg.top if number_seg else (below_motto + 2 * line_height)
@@ -726,6 +708,46 @@ def parse_header(
     else:
         _read_signer(segs, result, width=width)
     return result
+
+
+def _is_number_line(s: Segment) -> bool:
+    """ "Số: 15/QĐ-UBND" (or the number alone at the start of the line)."""
+    return bool(_NOTATION.search(s.text) and (re.match(r"^\W*s[o06]\b", s.folded) or re.match(r"^\W*[0-9lIO]", s.text)))
+
+
+def _set_number(result: HeaderFields, seg: Segment, *, factor: float = 1.0) -> None:
+    match = _NOTATION.search(seg.text)
+    assert match
+    num = _digits(match.group("num"))
+    year = _digits(match.group("year")) if match.group("year") else None
+    code = re.sub(r"\s+", "", match.group("code")).replace("–", "-").replace("—", "-").replace("Ð", "Đ").replace("ð", "đ")
+    value = f"{num}/{year}/{code}" if year else f"{num}/{code}"
+    form_ok = num.isdigit() and (year is None or year.isdigit())
+    conf = _match_conf(seg, match.start(), match.end()) * (1.0 if form_ok else 0.5) * factor
+    result.number_notation = FieldValue(value, conf, seg.box)
+    if num.isdigit():
+        result.number = FieldValue(int(num), conf, seg.box)
+    if year and year.isdigit():
+        result.year = FieldValue(int(year), conf, seg.box)
+    result.notation = FieldValue(code, conf, seg.box)
+
+
+#: Where the second reading looks for a number the whole-page reading missed: the left half of
+#: the page's top quarter (the agency column: agency, "Số:", and for a công văn "V/v").
+NUMBER_REGION = (0.5, 0.25)
+
+
+def second_pass_number(image: Any, result: HeaderFields) -> None:
+    """Tesseract reading a whole page sometimes drops the "Số:" line (at 150–200 dpi, between
+    the agency and the title): the agency column is read again alone, as one block of text
+    (psm 6), and a number found there fills the field with a lower confidence."""
+    from chinhquyen.core.ocr import engine
+
+    words, size = engine.region_to_words(image, right=NUMBER_REGION[0], bottom=NUMBER_REGION[1], psm=6)
+    seg = next((s for s in segments(words, size[0]) if _is_number_line(s)), None)
+    if seg is not None:
+        _set_number(result, seg, factor=0.8)
+        result.warnings.append("header.number_second_reading")
 
 
 #: Words of administrative names whose folded form is unambiguous in an agency's name: an
@@ -1029,6 +1051,10 @@ def read_header_images(first: Any, last: Any = None) -> HeaderFields:
 
     words, size = engine.image_to_words(first)
     if last is None:
-        return parse_header(words, size)
-    last_words, last_size = engine.image_to_words(last)
-    return parse_header(words, size, signer_words=last_words, signer_size=last_size)
+        fields = parse_header(words, size)
+    else:
+        last_words, last_size = engine.image_to_words(last)
+        fields = parse_header(words, size, signer_words=last_words, signer_size=last_size)
+    if fields.number_notation is None and words:
+        second_pass_number(first, fields)
+    return fields

@@ -171,3 +171,21 @@ def test_a_page_laid_askew_is_levelled_before_ocr():
     askew = page_image.rotate(1.2, resample=Image.Resampling.BICUBIC, fillcolor=255)
     assert abs(skew_angle(askew) + 1.2) <= 0.15
     assert skew_angle(page_image) == 0
+
+
+def test_a_number_the_whole_page_reading_missed_is_read_again_from_the_agency_column(monkeypatch):
+    from chinhquyen.core.ocr import engine, header
+
+    seen = {}
+
+    def region(image, *, right, bottom, psm):
+        seen.update(right=right, bottom=bottom, psm=psm)
+        return page(line("VĂN PHÒNG", 600, 330, block=1), line("Số: 237/KH-VP", 560, 430, block=1)), (WIDTH, HEIGHT)
+
+    monkeypatch.setattr(engine, "region_to_words", region)
+    fields = parse_header(page(line("VĂN PHÒNG", 600, 330, block=1)), (WIDTH, HEIGHT))
+    assert fields.number_notation is None
+    header.second_pass_number(object(), fields)
+    assert fields.values()["number_notation"] == "237/KH-VP" and fields.values()["number"] == 237
+    assert fields.confidences()["number_notation"] <= 0.8 and "header.number_second_reading" in fields.warnings
+    assert seen == {"right": 0.5, "bottom": 0.25, "psm": 6}
