@@ -141,7 +141,6 @@ GROUPS = {
 def _counters(now: dt.datetime) -> dict[str, Any]:
     finished = Q(status__in=[DossierStatus.RESULT_READY, DossierStatus.RETURNED])
     open_ = ~Q(status__in=FINISHED_STATES | PAUSED_STATES)  # paused dossiers are counted apart
-    online = [PaymentMethod.ONLINE_NATIONAL, PaymentMethod.ONLINE_PROVINCE]
     return {
         "received": Count("pk"),
         "resolved": Count("pk", filter=finished),
@@ -158,8 +157,6 @@ def _counters(now: dt.datetime) -> dict[str, Any]:
         "postal": Count("pk", filter=Q(channel=Channel.POST)),
         "digitized": Count("pk", filter=Q(digitized=True)),
         "electronic_result": Count("pk", filter=finished & ~Q(result_file="")),
-        "paid_online": Count("pk", filter=Q(payments__method__in=online), distinct=True),
-        "with_payment": Count("pk", filter=Q(payments__isnull=False), distinct=True),
         "rated": Count("rating"),
         "not_satisfied": Count("pk", filter=Q(rating__level="not_satisfied")),
         "average_rating": Avg("rating__points"),
@@ -203,9 +200,25 @@ def dossier_statistics(
         queryset = queryset.filter(received_month__lte=date_to.replace(day=1), received_at__date__lte=date_to)
     key, label = GROUPS[group_by]
     rows = queryset.values(key, label).annotate(**_counters(clock.now())).order_by(key)
+    # The fee counters join the payments (several per dossier): counted apart, over the dossiers
+    # that have a payment only, so the main GROUP BY stays one row per dossier with no DISTINCT.
+    online = [PaymentMethod.ONLINE_NATIONAL, PaymentMethod.ONLINE_PROVINCE]
+    paid = {
+        row[key]: row
+        for row in queryset.filter(payments__isnull=False)
+        .values(key)
+        .annotate(
+            with_payment=Count("pk", distinct=True),
+            paid_online=Count("pk", filter=Q(payments__method__in=online), distinct=True),
+        )
+        .order_by(key)
+    }
     out = []
     for row in rows:
         item = dict(row)
+        fees = paid.get(item[key], {})
+        item["with_payment"] = fees.get("with_payment", 0)
+        item["paid_online"] = fees.get("paid_online", 0)
         item["key"] = item.pop(key)
         item["name"] = item.pop(label, item["key"])
         out.append(_ratios(item))

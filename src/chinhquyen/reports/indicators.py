@@ -612,7 +612,7 @@ class _DossierIndicator(Indicator):
         return value
 
     def base(self, agency_ids: Iterable[int] | None, period: Period) -> QuerySet[Dossier]:
-        queryset = Dossier.objects.filter(received_at__gte=period.since, received_at__lt=period.until)
+        queryset = Dossier.objects.filter(is_received=True, received_at__gte=period.since, received_at__lt=period.until)
         if agency_ids is not None:
             queryset = queryset.filter(competent_agency_id__in=list(agency_ids))
         return queryset
@@ -850,7 +850,7 @@ class Group766(Indicator):
         return value
 
     def records(self, agency_ids: Iterable[int] | None, period: Period, part: str = "numerator") -> QuerySet[Any]:
-        queryset = Dossier.objects.filter(received_at__gte=period.since, received_at__lt=period.until)
+        queryset = Dossier.objects.filter(is_received=True, received_at__gte=period.since, received_at__lt=period.until)
         if agency_ids is not None:
             queryset = queryset.filter(competent_agency_id__in=list(agency_ids))
         return queryset

@@ -27,14 +27,15 @@ def _plain(value):
     return (value.numerator, value.denominator, value.ratio, value.points, value.counters)
 
 
-def test_shared_reads_give_the_figures_of_each_indicator_alone_with_one_dossier_query(dossier_world, one_stop):
+def test_shared_reads_give_the_figures_of_each_indicator_alone_with_one_dossier_read(dossier_world, one_stop):
     alone = {code: _plain(indicators.get(code).compute(None, FEBRUARY)) for code in DOSSIER_CODES}
     with CaptureQueriesContext(connection) as queries, indicators.shared_reads():
         shared = {code: _plain(indicators.get(code).compute(None, FEBRUARY)) for code in DOSSIER_CODES}
         table = {code: selectors.by_agency(indicators.get(code), None, FEBRUARY) for code in DOSSIER_CODES}
     assert shared == alone
     assert table["HS_TIEP_NHAN"][one_stop.cast.agency_a.pk].numerator == 5
-    assert sum("dossiers_dossier" in q["sql"] for q in queries.captured_queries) == 1
+    # one read of the counters, and one of the fee counters over the dossiers that have a payment
+    assert sum("dossiers_dossier" in q["sql"] for q in queries.captured_queries) == 2
 
 
 def test_the_trend_of_a_dossier_figure_is_each_month_computed_alone(dossier_world, one_stop):
