@@ -476,8 +476,7 @@ def register_incoming_document(
     register for a secret document). Possible duplicates are returned and kept as a warning.
     """
     at = _now(at)
-    scope = access.scope_of(actor)
-    access.require(access.is_clerk(scope, agency.pk))
+    access.require(access.holds_role(actor, agency.pk, Role.CLERK))
     cleaned = data.cleaned(today=at.astimezone(VIETNAM).date())
     if source not in Source.values:
         raise _field_error("documents.source_invalid", "source", _("Unknown source."))
@@ -553,8 +552,7 @@ def receive_incoming_document(
 def register_received_document(*, actor: Account, document: IncomingDocument, at: dt.datetime | None = None) -> Registration:
     """Put a received electronic or internal document in the incoming register (edXML status 03)."""
     at = _now(at)
-    scope = access.scope_of(actor)
-    access.require(access.is_clerk(scope, document.agency_id))
+    access.require(access.holds_role(actor, document.agency_id, Role.CLERK))
     with transaction.atomic():
         document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
         if document.status != IncomingStatus.RECEIVED:

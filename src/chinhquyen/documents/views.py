@@ -15,6 +15,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -46,7 +47,7 @@ from chinhquyen.documents.models import (
     OutgoingDocument,
     OutgoingStatus,
 )
-from chinhquyen.documents.reference import ABBREVIATIONS, DocumentType, Urgency
+from chinhquyen.documents.reference import ABBREVIATIONS, DocumentType, Secrecy, Urgency
 from chinhquyen.organizations.models import Account, Agency, Role, RoleAssignment, Unit
 
 LIST_TITLES = {
@@ -114,6 +115,14 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
     page = selectors.paginate(qs, ordering, request.GET.get("cursor"))
     query = request.GET.copy()
     query.pop("cursor", None)
+    labels = _labels()
+    for row in page.rows:  # W1: dictionary look-ups and strftime instead of translations and date filters
+        row.status_label = labels["status"][row.status]
+        row.urgency_label = labels["urgency"].get(row.urgency, "")
+        row.secrecy_label = labels["secrecy"].get(row.secrecy, "")
+        row.arrival_label = _local(row.arrival_at, "%d/%m/%Y") if row.arrival_number else _local(row.received_at, "%d/%m/%Y %H:%M")
+        row.issued_label = row.issued_date.strftime("%d/%m/%Y") if row.issued_date else ""
+        row.due_label = _local(row.due_at, "%d/%m/%Y %H:%M")
     return render(
         request,
         "documents/incoming_list.html",
@@ -124,12 +133,36 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "query": query.urlencode(),
-            "statuses": IncomingStatus.choices,
-            "urgencies": Urgency.choices[1:],
-            "types": DocumentType.choices,
+            "statuses": labels["statuses"],
+            "urgencies": labels["urgencies"],
+            "types": labels["types"],
             "now": timezone.now(),
         },
     )
+
+
+_LABELS: dict[str, dict[str, Any]] = {}
+
+
+def _local(moment: Any, pattern: str) -> str:
+    return timezone.localtime(moment).strftime(pattern) if moment else ""
+
+
+def _labels() -> dict[str, Any]:
+    """The list page's choice labels, translated once per language (W1: the page rendered some
+    hundred lazy translations per request)."""
+    language = get_language() or ""
+    found = _LABELS.get(language)
+    if found is None:
+        found = _LABELS[language] = {
+            "statuses": [(v, str(label)) for v, label in IncomingStatus.choices],
+            "urgencies": [(v, str(label)) for v, label in Urgency.choices[1:]],
+            "types": [(v, str(label)) for v, label in DocumentType.choices],
+            "status": {v: str(label) for v, label in IncomingStatus.choices},
+            "urgency": {v: str(label) for v, label in Urgency.choices},
+            "secrecy": {v: str(label) for v, label in Secrecy.choices},
+        }
+    return found
 
 
 @require_http_methods(["GET", "POST"])
