@@ -8,6 +8,7 @@ changes the object, or from an `on_commit`-free signal handler inside its transa
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal
@@ -41,9 +42,19 @@ def engine(using: str = "default") -> SearchEngine:
     raise NotImplementedError(f"no search engine for {connection.vendor}")
 
 
+_last_generation = 0
+_generation_lock = threading.Lock()
+
+
 def _generation() -> int:
-    """Entries carry the time they were written (ms); a reindex removes what it did not rewrite."""
-    return time.time_ns() // 1_000_000
+    """Entries carry the time they were written (ms); a reindex removes what it did not rewrite.
+
+    Strictly increasing in a process: a reindex that starts in the same millisecond as the last
+    write still sees that write as older (it used to keep entries it should drop)."""
+    global _last_generation
+    with _generation_lock:
+        _last_generation = max(time.time_ns() // 1_000_000, _last_generation + 1)
+        return _last_generation
 
 
 def index(

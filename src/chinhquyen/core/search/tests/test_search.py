@@ -237,6 +237,26 @@ def test_reindex_rebuilds_from_the_providers_and_drops_what_is_gone():
         search.unregister_provider("tests.invitation")
 
 
+def test_a_reindex_in_the_same_millisecond_still_drops_what_is_gone(monkeypatch):
+    import time as time_module
+
+    objects = {1: "Giấy mời họp giao ban", 2: "Giấy mời dự hội nghị"}
+
+    def entries():
+        for pk, subject in objects.items():
+            yield IndexEntry.build("tests.invitation", pk, AGENCY_A, fields={"subject": subject}, filters={"date": dt.date(2026, 4, 1)})
+
+    monkeypatch.setattr(time_module, "time_ns", lambda: 1_780_000_000_000_000_000)  # the clock stands still
+    search.register_provider("tests.invitation", entries=entries, count=lambda: len(objects))
+    try:
+        search.reindex(["tests.invitation"])
+        del objects[2]
+        search.reindex(["tests.invitation"])
+        assert found("giay moi", kinds=["tests.invitation"]) == [1]
+    finally:
+        search.unregister_provider("tests.invitation")
+
+
 def test_a_typo_is_corrected_on_postgresql():
     if connection.vendor != "postgresql":
         pytest.skip("trigram typo correction is a PostgreSQL feature (pg_trgm)")
