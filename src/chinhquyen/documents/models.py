@@ -205,6 +205,9 @@ class IncomingDocument(DocumentMetadata):
             models.Index(fields=["agency", "code_number", "code_notation"], name="in_dup_number_idx"),
             models.Index(fields=["edxml_document_id"], name="in_dup_docid_idx"),
             models.Index(fields=["register", "arrival_at"], name="in_register_period_idx"),
+            # The indicators count the documents received, or due, in a period across agencies (issue 10).
+            models.Index(fields=["received_at"], name="in_received_idx"),
+            models.Index(fields=["due_at"], name="in_due_idx"),
             # Secret documents (about 1 %) are found first, then listed by id (access.secret_incoming_ids).
             models.Index(fields=["agency"], condition=~Q(secrecy=""), name="in_secret_idx"),
         ]

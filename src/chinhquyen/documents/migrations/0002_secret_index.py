@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('documents', '0001_initial'),
-        ('organizations', '0001_initial'),
+        ("documents", "0001_initial"),
+        ("organizations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='incomingdocument',
-            index=models.Index(condition=models.Q(('secrecy', ''), _negated=True), fields=['agency'], name='in_secret_idx'),
+            model_name="incomingdocument",
+            index=models.Index(condition=models.Q(("secrecy", ""), _negated=True), fields=["agency"], name="in_secret_idx"),
         ),
     ]
