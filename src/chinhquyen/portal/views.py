@@ -463,6 +463,7 @@ def _supplement_context(dossier: Dossier) -> dict[str, Any]:
 
 #: At most this many papers answer one request (one per item asked).
 SUPPLEMENT_SLOTS = 20
+SUPPLEMENT_NOTE_MAX = 1000
 
 
 @require_POST
@@ -472,6 +473,9 @@ def answer_supplement(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _own_dossier(request, code)
     context = _supplement_context(dossier)
     errors: dict[str, str] = {}
+    note = request.POST.get("note", "")
+    if len(note) > SUPPLEMENT_NOTE_MAX:
+        errors["supplement-note"] = _("The note is too long: at most %(max)s characters.") % {"max": SUPPLEMENT_NOTE_MAX}
     components = []
     for slot in context.get("supplement_slots", []):
         upload = request.FILES.get(slot["field"])
@@ -485,9 +489,7 @@ def answer_supplement(request: HttpRequest, code: str) -> HttpResponse:
         components.append(dossier_services.ComponentData(None, 0, 0, upload, slot["label"]))
     if not errors:
         try:
-            dossier_services.answer_supplement(
-                applicant=_me(request), dossier=dossier, components=components, note=request.POST.get("note", "")[:1000]
-            )
+            dossier_services.answer_supplement(applicant=_me(request), dossier=dossier, components=components, note=note)
         except DomainError as exc:
             errors["__all__"] = exc.message
         else:
@@ -495,7 +497,7 @@ def answer_supplement(request: HttpRequest, code: str) -> HttpResponse:
     dossier.refresh_from_db()
     page = _dossier_context(dossier)
     page.update(context)
-    page.update({"rating_levels": RatingLevel.choices, "supplement_errors": errors, "note": request.POST.get("note", "")})
+    page.update({"rating_levels": RatingLevel.choices, "supplement_errors": errors, "note": note, "note_max": SUPPLEMENT_NOTE_MAX})
     return render(request, "portal/my_dossier.html", page, status=400)
 
 

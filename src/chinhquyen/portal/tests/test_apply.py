@@ -322,6 +322,15 @@ def test_the_applicant_answers_a_supplement_request_from_the_portal(client, citi
     assert "Gửi lại" in html  # what the person typed is kept
     dossier.refresh_from_db()
     assert dossier.national_status == 5
+    # a note too long: the message beside the field, the text kept, nothing sent
+    long_note = "Đã bổ sung " * 100
+    response = client.post(url + "bo-sung/", {"supplement_0": SimpleUploadedFile("giay.pdf", PDF), "note": long_note})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="supplement-note-error"' in html and shown("The note is too long: at most %(max)s characters.", max=1000) in html
+    assert long_note.strip() in html
+    dossier.refresh_from_db()
+    assert dossier.national_status == 5 and not dossier.components.filter(supplement=True).exists()
     # nothing attached: a clear refusal
     response = client.post(url + "bo-sung/", {"note": ""})
     assert response.status_code == 400
