@@ -84,7 +84,7 @@ def perform_action(
     access_action = ACTIONS[action]
     if (
         action == "refuse"
-        and dossier.status in ("submitted", "received", "pending_transfer")
+        and (dossier.status in ("submitted", "received", "pending_transfer") or not dossier.is_received)
         and dossier.current_agency_id == dossier.receiving_agency_id
     ):
         access_action = "refuse_at_counter"
@@ -147,13 +147,13 @@ def perform_action(
 def allowed_actions(official: Account, dossier: Dossier) -> list[str]:
     """The actions the dossier page offers now: allowed by the state machine and by access — only those."""
     from chinhquyen.dossiers.access import may_act, scope_of
-    from chinhquyen.dossiers.models import TRANSITIONS
+    from chinhquyen.dossiers.models import TRANSITIONS, allowed_before_reception
 
     scope = scope_of(official)
     out = []
     for name, service_action in ACTIONS.items():
         state_action = {"stop": "stop", "refuse": "refuse", "withdraw": "withdraw", "apologize": "apologize"}.get(name, service_action)
-        if dossier.status not in TRANSITIONS[state_action][0]:
+        if dossier.status not in TRANSITIONS[state_action][0] or not allowed_before_reception(state_action, dossier):
             continue
         if name == "upload-result" and dossier.result_file:
             continue
@@ -162,7 +162,7 @@ def allowed_actions(official: Account, dossier: Dossier) -> list[str]:
         access_action = service_action
         if (
             name == "refuse"
-            and dossier.status in ("submitted", "received", "pending_transfer")
+            and (dossier.status in ("submitted", "received", "pending_transfer") or not dossier.is_received)
             and dossier.current_agency_id == dossier.receiving_agency_id
         ):
             access_action = "refuse_at_counter"

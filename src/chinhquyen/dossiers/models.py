@@ -61,7 +61,8 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     # An online dossier the counter sent back for a supplement before receiving it returns to the
     # counter's check when the applicant answers (national status 5 → 1).
     "resubmit": (frozenset({S.SUPPLEMENT_REQUESTED}), S.SUBMITTED),
-    "refuse": (frozenset({S.SUBMITTED, S.RECEIVED, S.PENDING_TRANSFER, S.IN_PROCESS}), S.REFUSED),
+    # From "supplement requested" only before reception (an applicant who never answers the check).
+    "refuse": (frozenset({S.SUBMITTED, S.SUPPLEMENT_REQUESTED, S.RECEIVED, S.PENDING_TRANSFER, S.IN_PROCESS}), S.REFUSED),
     "hand_over": (frozenset({S.RECEIVED, S.PENDING_TRANSFER, S.IN_PROCESS}), S.IN_PROCESS),
     "request_supplement": (frozenset({S.SUBMITTED, S.RECEIVED, S.PENDING_TRANSFER, S.IN_PROCESS}), S.SUPPLEMENT_REQUESTED),
     "receive_supplement": (frozenset({S.SUPPLEMENT_REQUESTED}), S.IN_PROCESS),
@@ -77,6 +78,18 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
         S.WITHDRAWN,
     ),
 }
+
+#: Actions of the processing: never on an online dossier the counter has not received (ADR 0029).
+NEEDS_RECEPTION = frozenset({"stop", "apologize", "request_payment", "record_payment", "upload_result", "mark_result_ready"})
+
+
+def allowed_before_reception(action: str, dossier: Dossier) -> bool:
+    """Whether the state machine's `action` fits the dossier's reception: processing actions need a
+    received dossier; refusing one waiting for a supplement is for a dossier not yet received."""
+    if action in NEEDS_RECEPTION and not dossier.is_received:
+        return False
+    return not (action == "refuse" and dossier.status == S.SUPPLEMENT_REQUESTED and dossier.is_received)
+
 
 #: States in which the dossier is finished (no more processing).
 CLOSED_STATES = frozenset({S.REFUSED, S.WITHDRAWN, S.STOPPED, S.RETURNED})

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -52,6 +53,7 @@ from chinhquyen.dossiers.models import (
     RatingLevel,
     ReturnMethod,
     Timeliness,
+    allowed_before_reception,
 )
 from chinhquyen.organizations.models import Account, Agency
 from chinhquyen.procedures.models import Channel, OnlineMode, Procedure, ProcedureVersion, StepHandler, SupplementRule
@@ -198,7 +200,7 @@ def _lock(dossier: Dossier) -> Dossier:
 def _move(dossier: Dossier, action: str) -> str:
     """Check that `action` is allowed from the dossier's state; set the new state. Returns the old one."""
     allowed_from, to_status = TRANSITIONS[action]
-    if dossier.status not in allowed_from:
+    if dossier.status not in allowed_from or not allowed_before_reception(action, dossier):
         if dossier.status in FINISHED_STATES:
             raise DomainError(
                 "dossier.closed",
@@ -692,8 +694,10 @@ def receive_submitted_dossier(*, officer: Account, dossier: Dossier, note: str =
             planned = step.planned
             step.name = planned.name if planned is not None and planned.handler == StepHandler.RECEIVING else _("Reception")
             step.handler = officer
+            step.started_at = at
             step.due_at = dossier.transfer_due_at
-            step.save(update_fields=["name", "handler", "due_at"])
+            step.allotted_minutes = max(0, timing.working_minutes(at, step.due_at, agency=step.agency_id))
+            step.save(update_fields=["name", "handler", "started_at", "due_at", "allotted_minutes"])
         _event(dossier, action="receive", actor=officer, at=at, from_status=old_status, step=step, reason=note)
         _audit(dossier, "received", officer, procedure=dossier.procedure.code, due_at=dossier.due_at.isoformat())
         _notify(
@@ -956,7 +960,7 @@ def apologize_and_extend(*, officer: Account, dossier: Dossier, new_due_at: dt.d
             )
         old_status = dossier.status
         allowed_from, _to = TRANSITIONS["apologize"]
-        if dossier.status not in allowed_from:
+        if dossier.status not in allowed_from or not allowed_before_reception("apologize", dossier):
             _move(dossier, "apologize")  # raises the right refusal
         if new_due_at <= dossier.due_at:
             raise DomainError(
@@ -1075,12 +1079,23 @@ def upload_result(*, officer: Account, dossier: Dossier, file: File) -> Dossier:
     from chinhquyen.signing import services as signing_services
     from chinhquyen.signing.models import Indication
 
+    allowed_from = TRANSITIONS["upload_result"][0]
+    current = Dossier.objects.get(pk=dossier.pk)
+    if current.status not in allowed_from or not allowed_before_reception("upload_result", current):
+        _move(current, "upload_result")  # raises the state's refusal before any work
+    if current.result_file:  # again under the lock; this spares the validation
+        _raise_result_exists(current)
+    size = getattr(file, "size", None)
+    if size is not None and size > settings.SIGNING_MAX_PDF_BYTES:
+        raise DomainError(
+            "signing.file_too_large",
+            _("The file is larger than %(mb)s MB.") % {"mb": settings.SIGNING_MAX_PDF_BYTES // (1024 * 1024)},
+            fields={"file": [_("Too large.")]},
+        )
     file.seek(0)
     data = file.read()
     if not data.startswith(b"%PDF-"):
         raise DomainError("dossier.result_not_pdf", _("The result must be a PDF file."), fields={"file": [_("Not a PDF file.")]})
-    if Dossier.objects.filter(pk=dossier.pk).exclude(result_file="").exists():  # again under the lock; spares the validation
-        _raise_result_exists(dossier)
     # Validated before the transaction: the check takes a while and holds no lock.
     report = signing_services.validate_pdf(
         pdf_bytes=data, subject_type="dossiers.Dossier", subject_id=str(dossier.pk), file_name=file.name or "", actor=officer
@@ -1097,7 +1112,7 @@ def upload_result(*, officer: Account, dossier: Dossier, file: File) -> Dossier:
             _("The result's digital signature is not valid (%(reason)s): it was not attached.") % {"reason": _reason_text(report)},
             fields={"file": [_("Invalid signature.")]},
         )
-    if dossier.return_method == ReturnMethod.ONLINE and not _has_usable_signature(report.report):
+    if current.return_method == ReturnMethod.ONLINE and not _has_usable_signature(report.report):
         raise DomainError(
             "dossier.result_unsigned",
             _("A result returned online must carry the competent agency's valid digital signature (%(reason)s).")
@@ -1108,6 +1123,11 @@ def upload_result(*, officer: Account, dossier: Dossier, file: File) -> Dossier:
         dossier = _lock(dossier)
         if dossier.result_file:
             _raise_result_exists(dossier)
+        if dossier.return_method != current.return_method and dossier.return_method == ReturnMethod.ONLINE:
+            if not _has_usable_signature(report.report):
+                raise DomainError(
+                    "dossier.result_unsigned", _("A result returned online must be signed."), fields={"file": [_("Sign the result first.")]}
+                )
         old_status = dossier.status
         _move(dossier, "upload_result")
         at = clock.now()

@@ -471,6 +471,8 @@ SUPPLEMENT_NOTE_MAX = 1000
 def answer_supplement(request: HttpRequest, code: str) -> HttpResponse:
     """The applicant uploads what the agency asked for (Decree 61/2018 art. 15: the supplement request, form 02)."""
     dossier = _own_dossier(request, code)
+    if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:  # answered already (a second click) or taken at the counter
+        return redirect("portal:my_dossier", code=dossier.code)
     context = _supplement_context(dossier)
     errors: dict[str, str] = {}
     note = request.POST.get("note", "")
@@ -497,7 +499,7 @@ def answer_supplement(request: HttpRequest, code: str) -> HttpResponse:
     dossier.refresh_from_db()
     page = _dossier_context(dossier)
     page.update(context)
-    page.update({"rating_levels": RatingLevel.choices, "supplement_errors": errors, "note": note, "note_max": SUPPLEMENT_NOTE_MAX})
+    page.update({"rating_levels": RatingLevel.choices, "rateable": False, "supplement_errors": errors, "note": note})
     return render(request, "portal/my_dossier.html", page, status=400)
 
 

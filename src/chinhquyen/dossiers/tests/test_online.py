@@ -163,3 +163,47 @@ def test_the_counter_page_offers_receive_and_the_receipt_only_after_reception(cl
     assert Dossier.objects.get(pk=dossier.pk).national_status == 2
     html = client.get(f"/dossiers/{dossier.code}/").content.decode()
     assert 'data-testid="form-receipt"' in html and 'data-testid="action-receive"' not in html
+
+
+def test_before_reception_no_processing_action_and_a_silent_applicant_can_be_refused(one_stop, fake_clock):
+    from chinhquyen.dossiers.actions import allowed_actions
+
+    fake_clock.set(at(2026, 3, 2, 9, 0))
+    dossier = _submit(one_stop, _applicant())
+    services.request_supplement(officer=one_stop.cast.counter_officer, dossier=dossier, items=["Ảnh"], reason="Thiếu ảnh")
+    dossier.refresh_from_db()
+    actions = allowed_actions(one_stop.cast.counter_officer, dossier)
+    assert "stop" not in actions and "apologize" not in actions and "refuse" in actions
+    for call in (
+        lambda: services.stop_dossier(officer=one_stop.cast.counter_officer, dossier=dossier, reason="Dừng"),
+        lambda: services.apologize_and_extend(
+            officer=one_stop.cast.counter_officer, dossier=dossier, new_due_at=at(2026, 3, 20, 9), reason="Chậm"
+        ),
+    ):
+        with pytest.raises(DomainError) as error:
+            call()
+        assert error.value.code == "dossier.wrong_state"
+    dossier.refresh_from_db()
+    assert dossier.apology_sent_at is None and dossier.national_status == 5
+    services.refuse_dossier(officer=one_stop.cast.counter_officer, dossier=dossier, reason="Không bổ sung trong thời hạn")
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.national_status) == (DossierStatus.REFUSED, 3)
+
+
+def test_a_received_dossier_waiting_for_a_supplement_is_not_refused_from_that_state(one_stop, fake_clock):
+    fake_clock.set(at(2026, 3, 2, 9, 0))
+    dossier = _submit(one_stop, _applicant())
+    services.receive_submitted_dossier(officer=one_stop.cast.counter_officer, dossier=dossier)
+    services.request_supplement(officer=one_stop.cast.counter_officer, dossier=dossier, items=["Ảnh"], reason="Thiếu ảnh")
+    with pytest.raises(DomainError) as error:
+        services.refuse_dossier(officer=one_stop.cast.counter_officer, dossier=dossier, reason="x")
+    assert error.value.code == "dossier.wrong_state"
+
+
+def test_the_reception_step_is_timed_from_the_reception(one_stop, fake_clock):
+    fake_clock.set(at(2026, 3, 2, 20, 0))
+    dossier = _submit(one_stop, _applicant())
+    fake_clock.set(at(2026, 3, 3, 9, 0))
+    services.receive_submitted_dossier(officer=one_stop.cast.counter_officer, dossier=dossier)
+    step = dossier.steps.get()
+    assert step.started_at == at(2026, 3, 3, 9, 0) and step.allotted_minutes > 0

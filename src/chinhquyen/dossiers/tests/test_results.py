@@ -115,3 +115,22 @@ def test_a_result_that_is_not_a_readable_pdf_is_refused(one_stop, fake_clock, da
         _upload(one_stop, dossier, data)
     assert error.value.code == "dossier.result_not_pdf"
     assert not Dossier.objects.get(pk=dossier.pk).result_file
+
+
+def test_a_result_on_a_dossier_in_the_wrong_state_is_refused_before_any_validation(one_stop, fake_clock, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    dossier = receive(one_stop)  # received, not handed over: no result yet
+    with pytest.raises(DomainError) as error:
+        _upload(one_stop, dossier, blank_pdf())
+    assert error.value.code == "dossier.wrong_state"
+    assert not ValidationReport.objects.exists()
+
+
+def test_a_result_over_the_size_limit_is_refused_unread(one_stop, fake_clock, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.SIGNING_MAX_PDF_BYTES = 100
+    dossier = _in_process(one_stop)
+    with pytest.raises(DomainError) as error:
+        _upload(one_stop, dossier, blank_pdf())
+    assert error.value.code == "signing.file_too_large"
+    assert not ValidationReport.objects.exists()

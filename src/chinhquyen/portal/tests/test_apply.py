@@ -342,3 +342,7 @@ def test_the_applicant_answers_a_supplement_request_from_the_portal(client, citi
     assert (dossier.status, dossier.national_status) == ("submitted", 1)
     assert dossier.components.filter(supplement=True).exclude(file="").count() == 1
     assert 'role="status"' in client.get(response["Location"]).content.decode()
+    # a second click after the answer: back to the dossier, nothing added
+    again = client.post(url + "bo-sung/", {"supplement_0": SimpleUploadedFile("giay.pdf", PDF)})
+    assert again.status_code == 302 and again["Location"] == url
+    assert dossier.components.filter(supplement=True).count() == 1
