@@ -4,6 +4,9 @@ presented, instructed, handled, reviewed, approved and issued — only what the 
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -35,16 +38,35 @@ def _order(ordering: selectors.Ordering) -> list[str]:
     return [("-" if descending else "") + name for name, descending in ordering]
 
 
-def _item(document: IncomingDocument | OutgoingDocument, url: str, now: object) -> WorkItem:
+def _item(document: IncomingDocument | OutgoingDocument, url: str, now: dt.datetime) -> WorkItem:
     due = getattr(document, "due_at", None)
     is_open = isinstance(document, IncomingDocument) and document.status in selectors.OPEN_STATUSES
     return WorkItem(
         label=str(document),
         url=url,
         due_at=due,
-        overdue=bool(due and is_open and due < now),  # type: ignore[operator]
+        overdue=bool(due and is_open and due < now),
         tag=document.get_urgency_display() if document.urgency else "",
     )
+
+
+def _lists(
+    direction: str, names: list[str], table: dict[str, tuple[Any, Any, int]], read: Any, detail: str, now: dt.datetime
+) -> list[WorkList]:
+    """One WorkList per named list of one direction (incoming or outgoing) that has something."""
+    out = []
+    for name in names:
+        if name not in table:
+            continue
+        title, action, order = table[name]
+        queryset, ordering = read(name)
+        count = capped_count(queryset)
+        if not count:
+            continue
+        items = [_item(d, reverse(f"documents:{detail}", args=[d.pk]), now) for d in queryset.order_by(*_order(ordering))[:ROWS]]
+        url = reverse(f"documents:{direction}") + "?" + urlencode({"list": name})
+        out.append(WorkList(key=f"{direction}_{name}", title=title, action=action, url=url, count=count, items=items, order=order))
+    return out
 
 
 def my_work(official: Account) -> list[WorkList]:
@@ -52,29 +74,11 @@ def my_work(official: Account) -> list[WorkList]:
     if not scope.roles:
         return []
     now = timezone.now()
-    out = []
-    for name in selectors.incoming_lists_for(scope):
-        if name not in INCOMING:
-            continue
-        title, action, order = INCOMING[name]
-        queryset, ordering = selectors.incoming_list(scope, name)
-        count = capped_count(queryset)
-        if not count:
-            continue
-        rows = queryset.order_by(*_order(ordering))[:ROWS]
-        items = [_item(d, reverse("documents:incoming_detail", args=[d.pk]), now) for d in rows]
-        url = reverse("documents:incoming") + "?" + urlencode({"list": name})
-        out.append(WorkList(key=f"incoming_{name}", title=title, action=action, url=url, count=count, items=items, order=order))
-    for name in selectors.outgoing_lists_for(scope):
-        if name not in OUTGOING:
-            continue
-        title, action, order = OUTGOING[name]
-        outgoing, ordering = selectors.outgoing_list(scope, name)
-        count = capped_count(outgoing)
-        if not count:
-            continue
-        drafts = outgoing.order_by(*_order(ordering))[:ROWS]
-        items = [_item(d, reverse("documents:outgoing_detail", args=[d.pk]), now) for d in drafts]
-        url = reverse("documents:outgoing") + "?" + urlencode({"list": name})
-        out.append(WorkList(key=f"outgoing_{name}", title=title, action=action, url=url, count=count, items=items, order=order))
-    return out
+    return [
+        *_lists(
+            "incoming", selectors.incoming_lists_for(scope), INCOMING, lambda n: selectors.incoming_list(scope, n), "incoming_detail", now
+        ),
+        *_lists(
+            "outgoing", selectors.outgoing_lists_for(scope), OUTGOING, lambda n: selectors.outgoing_list(scope, n), "outgoing_detail", now
+        ),
+    ]

@@ -197,9 +197,9 @@ def _lock(dossier: Dossier) -> Dossier:
     )
 
 
-def _move(dossier: Dossier, action: str) -> str:
-    """Check that `action` is allowed from the dossier's state; set the new state. Returns the old one."""
-    allowed_from, to_status = TRANSITIONS[action]
+def _check_move(dossier: Dossier, action: str) -> None:
+    """Refuse `action` unless the state machine allows it from the dossier's state (and reception)."""
+    allowed_from, _to = TRANSITIONS[action]
     if dossier.status not in allowed_from or not allowed_before_reception(action, dossier):
         if dossier.status in FINISHED_STATES:
             raise DomainError(
@@ -211,6 +211,12 @@ def _move(dossier: Dossier, action: str) -> str:
             "dossier.wrong_state",
             _("Dossier %(code)s is %(status)s: this cannot be done now.") % {"code": dossier.code, "status": dossier.get_status_display()},
         )
+
+
+def _move(dossier: Dossier, action: str) -> str:
+    """Check that `action` is allowed from the dossier's state; set the new state. Returns the old one."""
+    _check_move(dossier, action)
+    to_status = TRANSITIONS[action][1]
     old = dossier.status
     dossier.status = to_status
     dossier.national_status = NATIONAL_STATUS[to_status]
@@ -321,6 +327,16 @@ def _notify(dossier: Dossier, kind: str, text: str) -> None:
     for channel, to in targets:
         notification = Notification.objects.create(dossier=dossier, channel=channel, kind=kind, to=to, body=text, created_at=now)
         send_notification.enqueue(notification.pk)
+
+
+def _notify_receipt(dossier: Dossier) -> None:
+    """Form 01's news to the applicant: received, with the appointment."""
+    _notify(
+        dossier,
+        "receipt",
+        _("Dossier %(code)s (%(procedure)s) was received. Appointment: %(due)s.")
+        % {"code": dossier.code, "procedure": dossier.procedure.name, "due": _fmt(dossier.due_at)},
+    )
 
 
 def _fmt(value: dt.datetime) -> str:
@@ -555,12 +571,7 @@ def _intake(
         if received:
             _event(dossier, action="receive", actor=officer, at=at, from_status="", step=step)
             _audit(dossier, "received", officer, procedure=procedure.code, competent=competent.code, due_at=dossier.due_at.isoformat())
-            _notify(
-                dossier,
-                "receipt",
-                _("Dossier %(code)s (%(procedure)s) was received. Appointment: %(due)s.")
-                % {"code": dossier.code, "procedure": procedure.name, "due": _fmt(dossier.due_at)},
-            )
+            _notify_receipt(dossier)
         else:
             _event(dossier, action="submit", actor=applicant_account, at=at, from_status="", step=step)
             _audit(dossier, "submitted", applicant_account, procedure=procedure.code, competent=competent.code)
@@ -700,12 +711,7 @@ def receive_submitted_dossier(*, officer: Account, dossier: Dossier, note: str =
             step.save(update_fields=["name", "handler", "started_at", "due_at", "allotted_minutes"])
         _event(dossier, action="receive", actor=officer, at=at, from_status=old_status, step=step, reason=note)
         _audit(dossier, "received", officer, procedure=dossier.procedure.code, due_at=dossier.due_at.isoformat())
-        _notify(
-            dossier,
-            "receipt",
-            _("Dossier %(code)s (%(procedure)s) was received. Appointment: %(due)s.")
-            % {"code": dossier.code, "procedure": dossier.procedure.name, "due": _fmt(dossier.due_at)},
-        )
+        _notify_receipt(dossier)
         return dossier
 
 
@@ -959,9 +965,7 @@ def apologize_and_extend(*, officer: Account, dossier: Dossier, new_due_at: dt.d
                 % {"code": dossier.code},
             )
         old_status = dossier.status
-        allowed_from, _to = TRANSITIONS["apologize"]
-        if dossier.status not in allowed_from or not allowed_before_reception("apologize", dossier):
-            _move(dossier, "apologize")  # raises the right refusal
+        _check_move(dossier, "apologize")
         if new_due_at <= dossier.due_at:
             raise DomainError(
                 "dossier.due_not_later",
@@ -1079,10 +1083,8 @@ def upload_result(*, officer: Account, dossier: Dossier, file: File) -> Dossier:
     from chinhquyen.signing import services as signing_services
     from chinhquyen.signing.models import Indication
 
-    allowed_from = TRANSITIONS["upload_result"][0]
     current = Dossier.objects.get(pk=dossier.pk)
-    if current.status not in allowed_from or not allowed_before_reception("upload_result", current):
-        _move(current, "upload_result")  # raises the state's refusal before any work
+    _check_move(current, "upload_result")  # before any work; again under the lock
     if current.result_file:  # again under the lock; this spares the validation
         _raise_result_exists(current)
     size = getattr(file, "size", None)
@@ -1112,22 +1114,12 @@ def upload_result(*, officer: Account, dossier: Dossier, file: File) -> Dossier:
             _("The result's digital signature is not valid (%(reason)s): it was not attached.") % {"reason": _reason_text(report)},
             fields={"file": [_("Invalid signature.")]},
         )
-    if current.return_method == ReturnMethod.ONLINE and not _has_usable_signature(report.report):
-        raise DomainError(
-            "dossier.result_unsigned",
-            _("A result returned online must carry the competent agency's valid digital signature (%(reason)s).")
-            % {"reason": _reason_text(report)},
-            fields={"file": [_("Sign the result first.")]},
-        )
+    _require_signed_if_online(current, report)
     with transaction.atomic():
         dossier = _lock(dossier)
         if dossier.result_file:
             _raise_result_exists(dossier)
-        if dossier.return_method != current.return_method and dossier.return_method == ReturnMethod.ONLINE:
-            if not _has_usable_signature(report.report):
-                raise DomainError(
-                    "dossier.result_unsigned", _("A result returned online must be signed."), fields={"file": [_("Sign the result first.")]}
-                )
+        _require_signed_if_online(dossier, report)  # the return method as it is under the lock
         old_status = dossier.status
         _move(dossier, "upload_result")
         at = clock.now()
@@ -1146,6 +1138,17 @@ def _raise_result_exists(dossier: Dossier) -> None:
         _("Dossier %(code)s already has a result file; it cannot be uploaded twice.") % {"code": dossier.code},
         fields={"file": [_("Already uploaded.")]},
     )
+
+
+def _require_signed_if_online(dossier: Dossier, report: Any) -> None:
+    """Decree 45/2020 art. 25: a result returned online is the electronic result, so it must be signed."""
+    if dossier.return_method == ReturnMethod.ONLINE and not _has_usable_signature(report.report):
+        raise DomainError(
+            "dossier.result_unsigned",
+            _("A result returned online must carry the competent agency's valid digital signature (%(reason)s).")
+            % {"reason": _reason_text(report)},
+            fields={"file": [_("Sign the result first.")]},
+        )
 
 
 def _has_usable_signature(report: dict[str, Any]) -> bool:
