@@ -160,9 +160,13 @@ def _signer(document: Document) -> str:
     return " ".join(p for p in (document.signer_position, document.signer_name) if p)
 
 
-def incoming_entry(document: IncomingDocument) -> search.IndexEntry:
+def incoming_entry(document: IncomingDocument, *, new: bool = False) -> search.IndexEntry:
+    """The entry of an incoming document. `new`: the row was just inserted, so no assignment,
+    event or attachment can point to it yet — their three reads are skipped (W3: registration)."""
     a = document.agency_id
-    assignments = list(Assignment.objects.filter(document=document).values_list("official_id", "unit_id", "assigned_by_id", "active"))
+    assignments = (
+        [] if new else list(Assignment.objects.filter(document=document).values_list("official_id", "unit_id", "assigned_by_id", "active"))
+    )
     chain = {document.presented_to_id, document.lead_handler_id, document.registered_by_id}
     chain |= {official for official, _u, _b, _a in assignments} | {by for _o, _u, by, _a in assignments}
     units = {unit for _o, unit, _b, _a in assignments if unit}
@@ -177,7 +181,7 @@ def incoming_entry(document: IncomingDocument) -> search.IndexEntry:
             grants.add(f"a{a}.leader")
         grants |= {f"a{a}.u{unit}" for unit in units}
     assigned = {document.lead_handler_id} | {official for official, _u, _b, active in assignments if active}
-    instructions, comments = _events(document)
+    instructions, comments = ("", "") if new else _events(document)
     return search.IndexEntry.build(
         INCOMING,
         document.pk,
@@ -191,7 +195,7 @@ def incoming_entry(document: IncomingDocument) -> search.IndexEntry:
             "recipients": document.to_places,
             "instructions": "\n".join(p for p in (instructions, document.progress) if p),
             "comments": "\n".join(p for p in (comments, document.description) if p),
-            "attachments": _attachments_text(document),
+            "attachments": "" if new else _attachments_text(document),
         },
         filters={
             "date": _date(document),
@@ -208,7 +212,9 @@ def incoming_entry(document: IncomingDocument) -> search.IndexEntry:
     )
 
 
-def outgoing_entry(document: OutgoingDocument) -> search.IndexEntry:
+def outgoing_entry(document: OutgoingDocument, *, new: bool = False) -> search.IndexEntry:
+    """The entry of an outgoing document; `new` as for `incoming_entry` (no recipient, event or
+    attachment yet)."""
     a = document.agency_id
     draft = document.status == OutgoingStatus.DRAFT
     grants = {f"a{a}.o{document.drafter_id}"}
@@ -224,8 +230,8 @@ def outgoing_entry(document: OutgoingDocument) -> search.IndexEntry:
         grants.add(f"a{a}.clerk")
         if document.drafting_unit_id:
             grants.add(f"a{a}.u{document.drafting_unit_id}")
-    recipients = "\n".join(OutgoingRecipient.objects.filter(document=document).values_list("name", flat=True))
-    instructions, comments = _events(document)
+    recipients = "" if new else "\n".join(OutgoingRecipient.objects.filter(document=document).values_list("name", flat=True))
+    instructions, comments = ("", "") if new else _events(document)
     issuer = document.agency.name if document.agency_id else ""
     return search.IndexEntry.build(
         OUTGOING,
@@ -240,7 +246,7 @@ def outgoing_entry(document: OutgoingDocument) -> search.IndexEntry:
             "recipients": recipients,
             "instructions": instructions,
             "comments": "\n".join(p for p in (comments, document.description) if p),
-            "attachments": _attachments_text(document),
+            "attachments": "" if new else _attachments_text(document),
         },
         filters={
             "date": _date(document),
@@ -257,15 +263,15 @@ def outgoing_entry(document: OutgoingDocument) -> search.IndexEntry:
     )
 
 
-def entry_for(document: Document) -> search.IndexEntry:
-    return incoming_entry(document) if isinstance(document, IncomingDocument) else outgoing_entry(document)
+def entry_for(document: Document, *, new: bool = False) -> search.IndexEntry:
+    return incoming_entry(document, new=new) if isinstance(document, IncomingDocument) else outgoing_entry(document, new=new)
 
 
-def reindex_document(document: Document) -> None:
-    """Write `document`'s entry (in the caller's transaction)."""
+def reindex_document(document: Document, *, new: bool = False) -> None:
+    """Write `document`'s entry (in the caller's transaction); `new` when the row was just inserted."""
     if document.pk is None:
         return
-    search.index_entries([entry_for(document)])
+    search.index_entries([entry_for(document, new=new)])
 
 
 def issuer_tag(name: str) -> str:
@@ -285,9 +291,9 @@ def _outgoing_entries() -> Iterator[search.IndexEntry]:
 
 
 # --- signals ------------------------------------------------------------------------------------
-def _document_saved(sender: Any, instance: Document, raw: bool = False, **kwargs: Any) -> None:
+def _document_saved(sender: Any, instance: Document, created: bool = False, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
-        reindex_document(instance)
+        reindex_document(instance, new=created)
 
 
 def _document_deleted(sender: Any, instance: Document, **kwargs: Any) -> None:

@@ -97,8 +97,12 @@ class TableEngine(SearchEngine):
             for entry, key in zip(entries, keys, strict=True)
             for tag in sorted(entry.tags | {sql.grant_tag(g) for g in entry.grants})
         ]
-        if rows:
-            cursor.executemany(f"INSERT INTO {sql.TAG} (tag, entry_id) VALUES (%s, %s)", rows)  # noqa: S608 - table name constant
+        # One multi-row INSERT per 500 tags: a document has 5–15 of them, and one statement instead
+        # of one per tag is what a registration (W3) can save on the way to its number.
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(f"INSERT INTO {sql.TAG} (tag, entry_id) VALUES {values}", [v for row in chunk for v in row])  # noqa: S608 - placeholders only
 
     def upsert(self, entries: Sequence[IndexEntry], *, generation: int = 0) -> None:
         if not entries:
