@@ -85,21 +85,30 @@ def read_route(data: bytes, *, max_bytes: int, skeleton: bytes | None = None) ->
     return Route("status" if status_code else "edoc", from_code, to_codes, document_id, status_code[:2])
 
 
+@dataclass(frozen=True)
+class Payload:
+    """An attachment's text taken out of a message, and its SHA-256 (hex), the key it is stored under."""
+
+    data: bytes
+    sha256: str
+
+
 def plain_base64(payloads: list[bytes]) -> bool:
     """Whether every payload is only base64 and whitespace (see `read_route`)."""
     return all(not payload.translate(None, _BASE64_TEXT) for payload in payloads)
 
 
-def split_payloads(data: bytes) -> tuple[bytes, list[bytes]]:
+def split_payloads(data: bytes) -> tuple[bytes, list[Payload]]:
     """(skeleton, payloads): each attachment's base64 text replaced by `cq-hub-blob:<sha256>`."""
-    payloads: list[bytes] = []
+    payloads: list[Payload] = []
 
     def replace(match: re.Match[bytes]) -> bytes:
         payload = match.group(2)
         if not payload.strip():
             return match.group(0)
-        payloads.append(payload)
-        return match.group(1) + _REF_PREFIX + hashlib.sha256(payload).hexdigest().encode() + match.group(3)
+        digest = hashlib.sha256(payload).hexdigest()
+        payloads.append(Payload(payload, digest))
+        return match.group(1) + _REF_PREFIX + digest.encode() + match.group(3)
 
     return _PAYLOAD_RE.sub(replace, data), payloads
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -40,6 +41,31 @@ def _existing(connector: Connector, package_id: str, sha256: str) -> Accepted | 
     return Accepted(message, list(message.deliveries.order_by("id")), True)
 
 
+class _Directory:
+    """The directory as one request sees it: each agency code looked up once (a batch of messages
+    from one sender to one recipient asks the same two questions a hundred times). Read in the
+    request's transaction, like the look-ups it replaces."""
+
+    def __init__(self) -> None:
+        self._connector_of: dict[str, int | None] = {}
+        self._routable: dict[str, bool] = {}
+
+    def connector_of(self, code: str) -> int | None:
+        """The connector of the active agency `code` (None: no such active agency)."""
+        if code not in self._connector_of:
+            agency = HubAgency.objects.filter(code=code, active=True).values_list("connector_id", flat=True).first()
+            self._connector_of[code] = agency
+        return self._connector_of[code]
+
+    def unroutable(self, codes: list[str]) -> list[str]:
+        """The codes no active agency with a connector answers to, in order."""
+        missing = [code for code in codes if code not in self._routable]
+        if missing:
+            known = set(HubAgency.objects.filter(code__in=missing, active=True, connector__isnull=False).values_list("code", flat=True))
+            self._routable.update((code, code in known) for code in missing)
+        return [code for code in codes if not self._routable[code]]
+
+
 def accept(*, connector: Connector, package_id: str, message_type: str, data: bytes, to_codes: list[str] | None = None) -> Accepted:
     """Store a message and put it in each recipient's mailbox.
 
@@ -48,6 +74,33 @@ def accept(*, connector: Connector, package_id: str, message_type: str, data: by
     to some of its `To`, and addresses a status the other way round: a recall request (13) goes
     from the document's sender to its recipients.
     """
+    with transaction.atomic():
+        events: list[dict[str, str]] = []
+        accepted = _accept(
+            connector=connector,
+            package_id=package_id,
+            message_type=message_type,
+            data=data,
+            to_codes=to_codes,
+            directory=_Directory(),
+            events=events,
+        )
+        evidence.append_many(events)
+    return accepted
+
+
+def _accept(
+    *,
+    connector: Connector,
+    package_id: str,
+    message_type: str,
+    data: bytes,
+    to_codes: list[str] | None,
+    directory: _Directory,
+    events: list[dict[str, str]],
+) -> Accepted:
+    """`accept`, its evidence entries added to `events` (the caller appends them in the same
+    transaction, after the message's own savepoint: an entry only for what was stored)."""
     if not package_id or len(package_id) > 64:
         raise DomainError("hub.package_id_required", "X-Hub-Package-Id is required (at most 64 characters).")
     sha256 = hashlib.sha256(data).hexdigest()
@@ -55,13 +108,15 @@ def accept(*, connector: Connector, package_id: str, message_type: str, data: by
     if found is not None:
         return found
     if len(data) > settings.HUB_MAX_PACKAGE_BYTES:
-        skeleton, payloads = data, list[bytes]()  # refused by read_route, unsplit
+        skeleton, payloads = data, list[routing.Payload]()  # refused by read_route, unsplit
     else:
         skeleton, payloads = routing.split_payloads(data)
     # The routing is read from the skeleton (kilobytes) rather than the whole message when the
     # attachments' text taken out of it is plain base64 (the same well-formedness either way).
     route = routing.read_route(
-        data, max_bytes=settings.HUB_MAX_PACKAGE_BYTES, skeleton=skeleton if payloads and routing.plain_base64(payloads) else None
+        data,
+        max_bytes=settings.HUB_MAX_PACKAGE_BYTES,
+        skeleton=skeleton if payloads and routing.plain_base64([p.data for p in payloads]) else None,
     )
     if to_codes:
         if route.message_type == "edoc" and not set(to_codes) <= set(route.to_codes):
@@ -69,11 +124,9 @@ def accept(*, connector: Connector, package_id: str, message_type: str, data: by
         route = routing.Route(route.message_type, route.from_code, list(dict.fromkeys(to_codes)), route.document_id, route.status_code)
     if message_type and message_type != route.message_type:
         raise routing.InvalidMessage("hub.wrong_message_type", f"The message is a {route.message_type}, not a {message_type}.")
-    sender = HubAgency.objects.filter(code=route.from_code, active=True).first()
-    if sender is None or sender.connector_id != connector.pk:
+    if directory.connector_of(route.from_code) != connector.pk:
         raise PermissionDenied("hub.not_your_agency", f"{route.from_code} is not an agency of connector {connector.name}.")
-    known = set(HubAgency.objects.filter(code__in=route.to_codes, active=True, connector__isnull=False).values_list("code", flat=True))
-    unknown = [code for code in route.to_codes if code not in known]
+    unknown = directory.unroutable(route.to_codes)
     if unknown:
         raise DomainError("hub.unknown_recipient", f"No connector receives mail for {', '.join(unknown)}.", fields={"to": unknown})
     try:
@@ -90,23 +143,11 @@ def accept(*, connector: Connector, package_id: str, message_type: str, data: by
                 size=len(data),
             )
             for position, payload in enumerate(payloads):
-                digest = hashlib.sha256(payload).hexdigest()
-                blob = Blob.objects.filter(sha256=digest).first() or Blob.objects.create(sha256=digest, size=len(payload), data=payload)
-                MessageBlob.objects.create(message=message, blob=blob, position=position)
+                # Stored once by hash (`split_payloads` hashed it): only its key is read back when it is already here.
+                if not Blob.objects.filter(sha256=payload.sha256).exists():
+                    Blob.objects.create(sha256=payload.sha256, size=len(payload.data), data=payload.data)
+                MessageBlob.objects.create(message=message, blob_id=payload.sha256, position=position)
             deliveries = [Delivery.objects.create(message=message, to_code=code) for code in route.to_codes]
-            for delivery in deliveries:
-                evidence.append(
-                    event="accepted",
-                    connector=connector.name,
-                    package_id=package_id,
-                    doc_id=str(delivery.doc_id),
-                    message_type=route.message_type,
-                    from_code=route.from_code,
-                    to_code=delivery.to_code,
-                    document_id=route.document_id,
-                    status_code=route.status_code,
-                    sha256=sha256,
-                )
             if route.status_code and route.status_code in STATUS_RANK | {"15": 0, "16": 0}:
                 _relay_status(route)
     except IntegrityError:
@@ -114,6 +155,21 @@ def accept(*, connector: Connector, package_id: str, message_type: str, data: by
         if found is None:
             raise
         return found
+    events.extend(
+        {
+            "event": "accepted",
+            "connector": connector.name,
+            "package_id": package_id,
+            "doc_id": str(delivery.doc_id),
+            "message_type": route.message_type,
+            "from_code": route.from_code,
+            "to_code": delivery.to_code,
+            "document_id": route.document_id,
+            "status_code": route.status_code,
+            "sha256": sha256,
+        }
+        for delivery in deliveries
+    )
     return Accepted(message, deliveries, False)
 
 
@@ -139,14 +195,23 @@ def mailbox(*, connector: Connector, message_type: str | None = None, limit: int
     return list(deliveries.select_related("message").order_by("id")[: max(1, min(limit, 500))])
 
 
-def _own_delivery(connector: Connector, doc_id: str, *, lock: bool = False) -> Delivery:
-    import uuid
-
+def _doc_key(doc_id: str) -> uuid.UUID | None:
     try:
-        key = uuid.UUID(doc_id)
+        return uuid.UUID(doc_id)
     except ValueError:
-        raise NotFound("hub.not_found", "No such message in your mailbox.") from None
-    found = Delivery.objects.select_related("message").filter(doc_id=key, to_code__in=agency_codes(connector).values("code"))
+        return None
+
+
+def _own_deliveries(connector: Connector) -> QuerySet[Delivery]:
+    """The deliveries in the connector's mailboxes (every fetch and acknowledgement goes through here)."""
+    return Delivery.objects.select_related("message").filter(to_code__in=agency_codes(connector).values("code"))
+
+
+def _own_delivery(connector: Connector, doc_id: str, *, lock: bool = False) -> Delivery:
+    key = _doc_key(doc_id)
+    if key is None:
+        raise NotFound("hub.not_found", "No such message in your mailbox.")
+    found = _own_deliveries(connector).filter(doc_id=key)
     if lock:
         found = found.select_for_update(of=("self",))
     delivery = found.first()
@@ -207,36 +272,87 @@ class BatchItem:
 
 def accept_batch(*, connector: Connector, items: list[BatchItem]) -> list[Accepted | DomainError]:
     """`accept` for several messages in one transaction (one commit): each is accepted or refused
-    on its own (a savepoint each), as if sent one by one, in order."""
+    on its own (a savepoint each), as if sent one by one, in order. The evidence entries of the
+    accepted ones are appended together at the end, in the same transaction and order."""
     results: list[Accepted | DomainError] = []
+    events: list[dict[str, str]] = []
+    directory = _Directory()
     with transaction.atomic():
         for item in items:
+            mine: list[dict[str, str]] = []
             try:
                 with transaction.atomic():
                     results.append(
-                        accept(
+                        _accept(
                             connector=connector,
                             package_id=item.package_id,
                             message_type=item.message_type,
                             data=item.data,
                             to_codes=item.to_codes,
+                            directory=directory,
+                            events=mine,
                         )
                     )
             except DomainError as exc:
                 results.append(exc)
+            else:
+                events.extend(mine)
+        evidence.append_many(events)
     return results
 
 
 def acknowledge_batch(*, connector: Connector, acks: list[tuple[str, bool, str]]) -> list[Delivery | DomainError]:
-    """`acknowledge` for several (doc_id, ok, reason) in one transaction, each on its own."""
-    results: list[Delivery | DomainError] = []
+    """`acknowledge` for several (doc_id, ok, reason) in one transaction, each on its own: the
+    deliveries are read (and locked) in one query, the changed ones written and their evidence
+    appended together, in the order given."""
     with transaction.atomic():
+        keys: dict[str, uuid.UUID | None] = {doc_id: _doc_key(doc_id) for doc_id, _ok, _reason in acks}
+        wanted = {key for key in keys.values() if key is not None}
+        found = _own_deliveries(connector).filter(doc_id__in=wanted).select_for_update(of=("self",)) if wanted else []
+        by_key = {delivery.doc_id: delivery for delivery in found}
+        results: list[Delivery | DomainError] = []
+        changed: list[Delivery] = []
+        events: list[dict[str, str]] = []
+        now = timezone.now()
         for doc_id, ok, reason in acks:
-            try:
-                results.append(acknowledge(connector=connector, doc_id=doc_id, ok=ok, reason=reason))
-            except DomainError as exc:
-                results.append(exc)
+            key = keys[doc_id]
+            delivery = by_key.get(key) if key is not None else None
+            if delivery is None:
+                results.append(NotFound("hub.not_found", "No such message in your mailbox."))
+                continue
+            results.append(delivery)
+            if delivery.state != DeliveryState.PENDING:
+                continue  # acknowledged before (or earlier in this batch): the first answer stands
+            _acknowledged(delivery, ok=ok, reason=reason, now=now)
+            changed.append(delivery)
+            events.append(_ack_event(connector, delivery, ok=ok, reason=reason))
+        if changed:
+            Delivery.objects.bulk_update(changed, ["state", "reason", "acked_at"])
+        evidence.append_many(events)
     return results
+
+
+def _acknowledged(delivery: Delivery, *, ok: bool, reason: str, now: dt.datetime) -> None:
+    delivery.state = DeliveryState.DONE if ok else DeliveryState.FAIL
+    delivery.reason = reason[:500]
+    delivery.acked_at = now
+
+
+def _ack_event(connector: Connector, delivery: Delivery, *, ok: bool, reason: str) -> dict[str, str]:
+    message = delivery.message
+    return {
+        "event": "delivered" if ok else "failed",
+        "connector": connector.name,
+        "package_id": message.package_id,
+        "doc_id": str(delivery.doc_id),
+        "message_type": message.message_type,
+        "from_code": message.from_code,
+        "to_code": delivery.to_code,
+        "document_id": message.document_id,
+        "status_code": message.status_code,
+        "sha256": message.sha256,
+        "detail": reason[:500],
+    }
 
 
 def acknowledge(*, connector: Connector, doc_id: str, ok: bool, reason: str = "") -> Delivery:
@@ -244,24 +360,9 @@ def acknowledge(*, connector: Connector, doc_id: str, ok: bool, reason: str = ""
         delivery = _own_delivery(connector, doc_id, lock=True)
         if delivery.state != DeliveryState.PENDING:
             return delivery
-        delivery.state = DeliveryState.DONE if ok else DeliveryState.FAIL
-        delivery.reason = reason[:500]
-        delivery.acked_at = timezone.now()
+        _acknowledged(delivery, ok=ok, reason=reason, now=timezone.now())
         delivery.save(update_fields=["state", "reason", "acked_at"])
-        message = delivery.message
-        evidence.append(
-            event="delivered" if ok else "failed",
-            connector=connector.name,
-            package_id=message.package_id,
-            doc_id=str(delivery.doc_id),
-            message_type=message.message_type,
-            from_code=message.from_code,
-            to_code=delivery.to_code,
-            document_id=message.document_id,
-            status_code=message.status_code,
-            sha256=message.sha256,
-            detail=reason[:500],
-        )
+        evidence.append_many([_ack_event(connector, delivery, ok=ok, reason=reason)])
     return delivery
 
 

@@ -252,7 +252,33 @@ def test_a_batch_is_accepted_message_by_message(hub):
         "hub.invalid_message",
     ]
     assert Message.objects.count() == 2 and Delivery.objects.count() == 2
+    # Evidence for what was stored and nothing else, in order: p-1 (alone), then p-2 of the batch.
+    assert list(EvidenceEntry.objects.filter(event="accepted").values_list("package_id", flat=True)) == ["p-1", "p-2"]
     assert evidence.verify_log().ok
+
+
+def test_an_ack_batch_keeps_the_first_answer_for_each_message_and_one_entry_each(hub):
+    a, b = hub
+    for number in ("1", "2"):
+        a.send(_package("000.00.01.H99", ["000.00.02.H99"], number=number), f"p-{number}")
+    first, second = (entry["doc_id"] for entry in b.call("GET", "received/").json()["results"])
+    acks = [
+        {"doc_id": first, "status": "done"},
+        {"doc_id": second, "status": "fail", "reason": "cannot read"},
+        {"doc_id": first, "status": "fail", "reason": "too late"},  # the same message again: the first answer stands
+        {"doc_id": "not-a-uuid", "status": "done"},
+    ]
+    answer = _json(b, "received/ack/", {"acks": acks}).json()["results"]
+    assert [(r["http_status"], r.get("status")) for r in answer] == [(200, "done"), (200, "fail"), (200, "done"), (404, None)]
+    assert dict(Delivery.objects.values_list("message__package_id", "state")) == {"p-1": "done", "p-2": "fail"}
+    assert Delivery.objects.get(message__package_id="p-2").reason == "cannot read"
+    entries = list(EvidenceEntry.objects.filter(event__in=["delivered", "failed"]).values_list("event", "doc_id", "detail"))
+    assert entries == [("delivered", first, ""), ("failed", second, "cannot read")]
+    # Again later: nothing changes and nothing is added.
+    assert _json(b, "received/ack/", {"acks": acks[:2]}).json()["results"][1]["status"] == "fail"
+    assert EvidenceEntry.objects.filter(event__in=["delivered", "failed"]).count() == 2
+    check = evidence.verify_log()
+    assert check.ok and check.checked == EvidenceEntry.objects.count()
 
 
 @pytest.mark.parametrize(
