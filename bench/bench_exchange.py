@@ -377,7 +377,9 @@ def _process_run(cluster: object, label: str, size: int, count: int, rate: float
     }
 
 
-def run_processes(sizes: list[str], floors: dict[str, float]) -> dict[str, dict[str, object]]:
+def run_processes(
+    sizes: list[str], floors: dict[str, float], *, count: int | None = None, saturated_only: bool = False
+) -> dict[str, dict[str, object]]:
     sys.path.insert(0, str(ROOT))
     from tests.reliability.harness import Cluster
 
@@ -398,14 +400,18 @@ def run_processes(sizes: list[str], floors: dict[str, float]) -> dict[str, dict[
         cluster.start_all()
         start = 1
         for label in sizes:
-            size, count = SIZES[label], PROCESS_COUNTS[label]
-            _process_run(cluster, label + "w", size, max(5, count // 20), 0.0, start)  # warm-up
-            start += count
-            saturated = _process_run(cluster, label, size, count, 0.0, start)
-            start += count
+            size, packages = SIZES[label], count or PROCESS_COUNTS[label]
+            _process_run(cluster, label + "w", size, max(5, packages // 20), 0.0, start)  # warm-up
+            start += packages
+            saturated = _process_run(cluster, label, size, packages, 0.0, start)
+            start += packages
+            if saturated_only:
+                results[label] = {"saturated": saturated}
+                print(f"{label}: saturated {saturated}", flush=True)
+                continue
             rate = min(GOAL_RATE[label], 0.8 * float(saturated["per_s"]))
             paced = _process_run(cluster, label, size, max(20, int(rate * 10)), rate, start)
-            start += count
+            start += packages
             results[label] = {"saturated": saturated, "paced": paced}
             print(f"{label}: saturated {saturated}\n{label}: paced {paced}", flush=True)
     finally:
@@ -418,6 +424,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="5k,300k,5m")
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--mode", choices=["in-process", "processes"], default="in-process")
+    parser.add_argument("--count", type=int, default=None, help="packages per size in the saturated run (processes mode)")
+    parser.add_argument("--saturated-only", action="store_true", help="processes mode: no paced run (a quick CPU-per-package check)")
+    parser.add_argument("--results", default=None, help="where to write the JSON results (default bench/results/)")
     parser.add_argument("--issue", default=None, help=argparse.SUPPRESS)  # internal: the issuing process of --mode processes
     args = parser.parse_args()
     if args.issue:
@@ -428,7 +437,7 @@ def main() -> None:
     floors = floor_measures(work)
     if args.mode == "processes":
         load_before = os.getloadavg()
-        runs = run_processes(args.sizes.split(","), floors)
+        runs = run_processes(args.sizes.split(","), floors, count=args.count, saturated_only=args.saturated_only)
         machine = {"nproc": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(), "database": "sqlite"}
         machine["load_average_before"] = load_before
         machine["load_average_after"] = os.getloadavg()
@@ -439,13 +448,18 @@ def main() -> None:
             f" {'CPU ms/pkg':>10} {'CPU-bound/s':>11}  CPU ms/pkg by process"
         )
         for label, run in runs.items():
-            sat, paced = run["saturated"], run["paced"]
-            assert isinstance(sat, dict) and isinstance(paced, dict)
+            sat, paced = run["saturated"], run.get("paced")
+            assert isinstance(sat, dict) and isinstance(paced, dict | None)
+            shown = (
+                f"{paced['offered_per_s']:>9.1f} {paced['per_s']:>11.1f} {paced['p50_s']:>7.3f} {paced['p95_s']:>7.3f} {paced['p95_status_back_s']:>11.3f}"
+                if paced
+                else f"{'-':>9} {'-':>11} {'-':>7} {'-':>7} {'-':>11}"
+            )
             print(
-                f"{label:>6} {sat['per_s']:>10.1f} {paced['offered_per_s']:>9.1f} {paced['per_s']:>11.1f} {paced['p50_s']:>7.3f} {paced['p95_s']:>7.3f} {paced['p95_status_back_s']:>11.3f}"
+                f"{label:>6} {sat['per_s']:>10.1f} {shown}"
                 f" {sum(sat['cpu_ms_per_package'].values()):>10.1f} {sat['cpu_bound_per_s']:>11.1f}  {sat['cpu_ms_per_package']}"
             )
-        out = ROOT / "bench" / "results"
+        out = Path(args.results) if args.results else ROOT / "bench" / "results"
         out.mkdir(parents=True, exist_ok=True)
         (out / "exchange-processes.json").write_text(
             json.dumps({"machine": machine, "floor": floors, "results": runs}, indent=1, default=str)
@@ -480,7 +494,7 @@ def main() -> None:
             f"{label:>6} {r['packages']:>8} {r['per_s']:>8.1f} {r['p50_s']:>7.3f} {r['p95_s']:>7.3f} {r['floor_per_s']:>9.1f} {r['r_phys']:>7.3f}"
             f" {r['cpu_ms_per_package']:>10.1f}"
         )
-    out = ROOT / "bench" / "results"
+    out = Path(args.results) if args.results else ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
     (out / "exchange.json").write_text(json.dumps({"machine": machine, "floor": floors, "results": results}, indent=1, default=str))
 
