@@ -53,7 +53,7 @@ def record(*, transport: str, item: Received, data: bytes) -> Outcome:
     if existing is not None:
         return Outcome(existing, False, existing.state != InboxState.INVALID, existing.error)
     try:
-        parsed = edxml.parse(data, limits=edxml.Limits.from_settings())
+        parsed = edxml.parse(data, limits=edxml.Limits.from_settings(), sha256=sha256)
     except CodecError as exc:
         return _record_invalid(
             transport,

@@ -172,7 +172,8 @@ def report_status(
     returns None; a lower one is refused (`exchange.status_backwards`).
     """
     with transaction.atomic():
-        row = Inbox.objects.select_for_update().filter(pk=inbound.pk if isinstance(inbound, Inbox) else inbound).first()
+        # Not the payload (the whole package): a status needs only the row's metadata.
+        row = Inbox.objects.select_for_update().defer("payload").filter(pk=inbound.pk if isinstance(inbound, Inbox) else inbound).first()
         if row is None or row.kind != MessageKind.PACKAGE or row.state == InboxState.INVALID:
             raise NotFound("exchange.inbound_not_found", _("There is no such incoming package."))
         code = parse_status_code(code).value if code.strip() else code

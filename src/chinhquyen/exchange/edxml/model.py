@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import hashlib
 import mimetypes
 from dataclasses import dataclass, field, replace
@@ -170,8 +171,9 @@ class Attachment:
     def size(self) -> int:
         return len(self.data)
 
-    @property
+    @functools.cached_property
     def sha256(self) -> str:
+        # Computed once: the receiver reports it in the metadata and hands it to the handlers.
         return hashlib.sha256(self.data).hexdigest()
 
 

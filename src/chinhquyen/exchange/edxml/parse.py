@@ -536,8 +536,9 @@ def _status(message: etree._Element) -> StatusMessage:
     )
 
 
-def parse(data: bytes, *, limits: Limits | None = None, verify_signature: bool = True) -> ParsedMessage:
-    """Read a package or a status message. Raises `CodecError` (with its code) and nothing else."""
+def parse(data: bytes, *, limits: Limits | None = None, verify_signature: bool = True, sha256: str | None = None) -> ParsedMessage:
+    """Read a package or a status message. Raises `CodecError` (with its code) and nothing else.
+    `sha256`: the hex SHA-256 of `data` when the caller has already computed it (not hashed again)."""
     limits = limits or Limits()
     root = read_tree(data, limits)
     try:
@@ -554,4 +555,4 @@ def parse(data: bytes, *, limits: Limits | None = None, verify_signature: bool =
         raise
     except (RecursionError, MemoryError, OverflowError, TypeError, ValueError, UnicodeError) as exc:  # pragma: no cover - belt and braces
         raise CodecError("edxml.invalid_value", _("The message could not be read: %(error)s") % {"error": str(exc)[:200]}) from None
-    return ParsedMessage(message=parsed, signature=signature, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+    return ParsedMessage(message=parsed, signature=signature, sha256=sha256 or hashlib.sha256(data).hexdigest(), size=len(data))
