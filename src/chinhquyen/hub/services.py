@@ -46,9 +46,16 @@ class _Directory:
     from one sender to one recipient asks the same two questions a hundred times). Read in the
     request's transaction, like the look-ups it replaces."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, stored: set[str] | None = None) -> None:
         self._connector_of: dict[str, int | None] = {}
         self._routable: dict[str, bool] = {}
+        self._stored = stored
+
+    def may_exist(self, package_id: str) -> bool:
+        """Whether the sender may have sent `package_id` before (unknown: yes). A batch reads the
+        ids it carries in one query first; one stored meanwhile by another request still makes
+        its insert fail on the unique constraint, which `_accept` answers as a duplicate."""
+        return self._stored is None or package_id in self._stored
 
     def connector_of(self, code: str) -> int | None:
         """The connector of the active agency `code` (None: no such active agency)."""
@@ -104,7 +111,7 @@ def _accept(
     if not package_id or len(package_id) > 64:
         raise DomainError("hub.package_id_required", "X-Hub-Package-Id is required (at most 64 characters).")
     sha256 = hashlib.sha256(data).hexdigest()
-    found = _existing(connector, package_id, sha256)
+    found = _existing(connector, package_id, sha256) if directory.may_exist(package_id) else None
     if found is not None:
         return found
     if len(data) > settings.HUB_MAX_PACKAGE_BYTES:
@@ -276,8 +283,11 @@ def accept_batch(*, connector: Connector, items: list[BatchItem]) -> list[Accept
     accepted ones are appended together at the end, in the same transaction and order."""
     results: list[Accepted | DomainError] = []
     events: list[dict[str, str]] = []
-    directory = _Directory()
     with transaction.atomic():
+        ids = [item.package_id for item in items]
+        directory = _Directory(
+            stored=set(Message.objects.filter(sender=connector, package_id__in=ids).values_list("package_id", flat=True))
+        )
         for item in items:
             mine: list[dict[str, str]] = []
             try:
