@@ -54,10 +54,12 @@ def organ_for(code: str, *, name: str = "") -> Organ:
     """An `Organ` for an agency code, with its name and managing body from the agency tree when known."""
     from chinhquyen.organizations.models import Agency
 
-    agency = Agency.objects.select_related("parent").filter(code=code).order_by("-valid_from").first()
-    if agency is None:
+    # Two columns, not two whole agencies: every status message a receiver answers asks this.
+    found = Agency.objects.filter(code=code).order_by("-valid_from").values_list("name", "parent__name").first()
+    if found is None:
         return Organ(organ_id=code, organ_name=name)
-    return Organ(organ_id=code, organ_name=name or agency.name, organization_in_charge=agency.parent.name if agency.parent else "")
+    agency_name, parent_name = found
+    return Organ(organ_id=code, organ_name=name or agency_name, organization_in_charge=parent_name or "")
 
 
 def _now_local() -> dt.datetime:

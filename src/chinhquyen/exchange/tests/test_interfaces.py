@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 from io import StringIO
 from pathlib import Path
@@ -122,3 +123,18 @@ def test_the_directory_is_exported_for_the_hub(cast, tmp_path: Path, settings):
     call_command("hub", "agencies", "import", str(tmp_path / "d.json"), stdout=StringIO())
     assert HubAgency.objects.get(code=cast.agency_a.code).connector.name == "dep-a"
     assert "intact" in _run("hub", "verify-log")
+
+
+@pytest.mark.django_db
+def test_a_status_names_the_agency_and_its_managing_body_from_the_agency_tree():
+    from chinhquyen.organizations.tests.factories import make_agency
+
+    province = make_agency(code="000.00.00.H98", name="UBND tỉnh Thử")
+    make_agency(code="000.00.31.H98", name="Sở Thử cũ", parent=province, valid_from=dt.date(2015, 1, 1), valid_to=dt.date(2019, 12, 31))
+    make_agency(code="000.00.31.H98", name="Sở Thử", parent=province, valid_from=dt.date(2020, 1, 1))
+    assert services.organ_for("000.00.31.H98") == edxml.Organ(
+        organ_id="000.00.31.H98", organ_name="Sở Thử", organization_in_charge="UBND tỉnh Thử"
+    )
+    assert services.organ_for("000.00.00.H98").organization_in_charge == ""
+    assert services.organ_for("000.00.31.H98", name="Tên khác").organ_name == "Tên khác"
+    assert services.organ_for("000.00.77.H98") == edxml.Organ(organ_id="000.00.77.H98", organ_name="")
