@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from chinhquyen.core.middleware import current_client_address, current_request_id
 from chinhquyen.core.models import AuditChainHead, AuditEvent
+from chinhquyen.core.rows import insert_row
 
 GENESIS_HASH = "0" * 64
 
@@ -61,12 +62,9 @@ def record_event(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the transaction of the change it records")
-    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
-    if head is None:
-        head = AuditChainHead.objects.create(pk=1, last_sequence=0, last_hash=GENESIS_HASH)
-        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    last_sequence, last_hash = _locked_head()
     event = AuditEvent(
-        sequence=head.last_sequence + 1,
+        sequence=last_sequence + 1,
         occurred_at=timezone.now(),
         actor_id=getattr(actor, "pk", None),
         actor_username=getattr(actor, "username", "") or "",
@@ -77,14 +75,34 @@ def record_event(
         summary=_json_safe(summary or {}),
         request_id=current_request_id() or "",
         client_address=current_client_address() or "",
-        previous_hash=head.last_hash,
+        previous_hash=last_hash,
     )
     event.hash = compute_hash(event)
-    event.save(force_insert=True)
-    head.last_sequence = event.sequence
-    head.last_hash = event.hash
-    head.save(update_fields=["last_sequence", "last_hash"])
+    # No receiver listens to audit events; a plain INSERT keeps the head's lock short (W3).
+    insert_row(event)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {_HEAD} SET last_sequence = %s, last_hash = %s WHERE id = 1", [event.sequence, event.hash])  # noqa: S608 - table name constant
     return event
+
+
+_HEAD = AuditChainHead._meta.db_table
+
+
+def _locked_head() -> tuple[int, str]:
+    """The head's (last sequence, last hash), its row locked until commit; created at the first event.
+
+    Plain SQL: every state change of the platform passes here, inside its transaction and while
+    holding its other locks (a register's counter among them, W3), so the head is read in one
+    statement without the ORM's query building."""
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT last_sequence, last_hash FROM {_HEAD} WHERE id = 1{lock}")  # noqa: S608 - constants
+        row = cursor.fetchone()
+        if row is None:
+            AuditChainHead.objects.get_or_create(pk=1, defaults={"last_sequence": 0, "last_hash": GENESIS_HASH})
+            cursor.execute(f"SELECT last_sequence, last_hash FROM {_HEAD} WHERE id = 1{lock}")  # noqa: S608 - constants
+            row = cursor.fetchone()
+    return int(row[0]), row[1]
 
 
 @dataclass(frozen=True)

@@ -271,7 +271,7 @@ def reindex_document(document: Document, *, new: bool = False) -> None:
     """Write `document`'s entry (in the caller's transaction); `new` when the row was just inserted."""
     if document.pk is None:
         return
-    search.index_entries([entry_for(document, new=new)])
+    search.index_entries([entry_for(document, new=new)], new=new)
 
 
 def issuer_tag(name: str) -> str:

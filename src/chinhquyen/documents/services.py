@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.audit import record_event
 from chinhquyen.core.errors import DomainError
 from chinhquyen.core.folding import fold
+from chinhquyen.core.rows import insert_row
 from chinhquyen.core.tasks import queue_email
 from chinhquyen.documents import access, files, hooks
 from chinhquyen.documents.access import Scope
@@ -401,14 +403,19 @@ def find_duplicates(agency: Agency, *, document_id: str, code_number: str, code_
     The issuer's name is compared folded (case, tone marks, đ), so "Ủy ban…" matches "ủy ban…".
     """
     live = IncomingDocument.objects.filter(agency=agency).exclude(status=IncomingStatus.CANCELLED)
-    found: dict[int, IncomingDocument] = {}
-    if document_id:
-        found.update({d.pk: d for d in live.filter(edxml_document_id=document_id).order_by("pk")[:5]})
+    # One narrow read of the candidates (both rules), then the documents themselves only when
+    # there is a duplicate — the rare case; every registration pays for the first read (W3).
+    same = Q(code_number=code_number, code_notation=code_notation)
+    candidates = live.filter(same | Q(edxml_document_id=document_id) if document_id else same)
     wanted = fold(issuer_name)
-    for candidate in live.filter(code_number=code_number, code_notation=code_notation).order_by("pk")[:50]:
-        if fold(candidate.issuer_name) == wanted:
-            found[candidate.pk] = candidate
-    return [found[k] for k in sorted(found)][:5]
+    keys = [
+        pk
+        for pk, doc_id, issuer in candidates.order_by("pk").values_list("pk", "edxml_document_id", "issuer_name")[:55]
+        if (document_id and doc_id == document_id) or fold(issuer) == wanted
+    ][:5]
+    if not keys:
+        return []
+    return list(IncomingDocument.objects.filter(pk__in=keys).order_by("pk"))
 
 
 @dataclass
@@ -437,13 +444,21 @@ def _number_and_record(document: IncomingDocument, actor: Account | None, at: dt
     year, number = take_number(document.register, at)
     document.arrival_year, document.arrival_number = year, number
     # No `save()`: nothing indexed for search changes, and the signal's re-index would run inside
-    # the locked section.
-    IncomingDocument.objects.filter(pk=document.pk).update(arrival_year=year, arrival_number=number)
+    # the locked section. Plain statements from here to the commit: everyone waits for this lock.
+    meta = IncomingDocument._meta
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(meta.db_table)} SET {quote(meta.get_field('arrival_year').column)} = %s, "  # noqa: S608 - names from the model
+            f"{quote(meta.get_field('arrival_number').column)} = %s WHERE {quote(meta.pk.column)} = %s",
+            [year, number, document.pk],
+        )
     text = _("Registered with arrival number %(number)s.") % {"number": format_number(number)}
     data: dict[str, Any] = {"arrival_number": number, "year": year}
     if duplicates:
         data["possible_duplicates"] = [d.pk for d in duplicates]
-    _event(document, EventKind.REGISTERED, actor, at, text, data=data)
+    # A "registered" event re-indexes nothing (documents.search.REINDEX_EVENTS): no receiver needs it.
+    insert_row(DocumentEvent(incoming=document, kind=EventKind.REGISTERED, actor=actor, at=at, text=text, data=data))
     _audit("incoming.registered", document, actor, {"arrival_number": number, "year": year})
 
 

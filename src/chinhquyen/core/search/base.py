@@ -240,7 +240,8 @@ class SearchEngine:
         self.connection = connection
         self.rank_candidates = rank_candidates
 
-    def upsert(self, entries: Sequence[IndexEntry], *, generation: int = 0) -> None:
+    def upsert(self, entries: Sequence[IndexEntry], *, generation: int = 0, new: bool = False) -> None:
+        """Write `entries`, replacing the objects' old entries (none when `new`)."""
         raise NotImplementedError
 
     def delete(self, kind: str, object_ids: Iterable[int]) -> None:

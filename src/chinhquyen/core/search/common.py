@@ -104,13 +104,13 @@ class TableEngine(SearchEngine):
             values = ", ".join(["(%s, %s)"] * len(chunk))
             cursor.execute(f"INSERT INTO {sql.TAG} (tag, entry_id) VALUES {values}", [v for row in chunk for v in row])  # noqa: S608 - placeholders only
 
-    def upsert(self, entries: Sequence[IndexEntry], *, generation: int = 0) -> None:
+    def upsert(self, entries: Sequence[IndexEntry], *, generation: int = 0, new: bool = False) -> None:
         if not entries:
             return
         # The last entry wins when the same object comes twice in one batch.
         unique = list({(e.kind, e.object_id): e for e in entries}.values())
         with self.connection.cursor() as cursor:
-            existing = self.existing(cursor, unique)
+            existing = {} if new else self.existing(cursor, unique)
             if existing:
                 self.delete_keys(cursor, list(existing.values()))
             keys = self.assign_keys(cursor, unique, existing)

@@ -73,9 +73,10 @@ def index(
     return entry
 
 
-def index_entries(entries: Sequence[IndexEntry]) -> None:
-    """Index several entries at once (what `reindex` and bulk imports use)."""
-    engine().upsert(entries, generation=_generation())
+def index_entries(entries: Sequence[IndexEntry], *, new: bool = False) -> None:
+    """Index several entries at once (what `reindex` and bulk imports use). `new`: the objects
+    were just created, so none can have an entry yet — the look-up of old entries is skipped."""
+    engine().upsert(entries, generation=_generation(), new=new)
 
 
 def remove(kind: str, object_ids: Iterable[int]) -> None:

@@ -1,0 +1,48 @@
+"""One plain INSERT for rows written while a contended lock is held.
+
+A registration holds its register's counter row and the audit chain head from the moment it takes
+its number until it commits (`documents.numbering`, `core.audit`); every other registration waits
+for them. `Model.save()` costs several times the statement it sends (signals, field pre-save,
+query compilation), and that cost is paid inside the lock by everyone waiting (W3 of
+BENCHMARKS.md). These rows go in with one statement built once per model.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection
+from django.db.models import Model
+
+_SQL: dict[tuple[type[Model], str], tuple[str, list[Any]]] = {}
+
+
+def _statement(model: type[Model]) -> tuple[str, list[Any]]:
+    key = (model, connection.vendor)
+    if key not in _SQL:
+        meta = model._meta
+        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        _SQL[key] = (
+            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks}) RETURNING {quote(meta.pk.column)}",  # noqa: S608 - names from the model
+            fields,
+        )
+    return _SQL[key]
+
+
+def insert_row(instance: Model) -> Model:
+    """INSERT `instance` (its primary key given by the database) and set its key.
+
+    No signal is sent: use it only for rows no receiver needs to see (the caller says why)."""
+    if instance.pk is not None:
+        raise ValueError("insert_row inserts new rows only")
+    sql, fields = _statement(type(instance))
+    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        instance.pk = cursor.fetchone()[0]
+    instance._state.adding = False
+    instance._state.db = connection.alias
+    return instance
