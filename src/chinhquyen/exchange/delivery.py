@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from chinhquyen.core.audit import record_event
 from chinhquyen.exchange import inbound
-from chinhquyen.exchange.models import Outbox, OutboxState
+from chinhquyen.exchange.models import Outbox, OutboxPayload, OutboxState
 from chinhquyen.exchange.transports import Outgoing, SendResult, Transport, TransportError, get_transport
 
 log = logging.getLogger(__name__)
@@ -158,6 +158,9 @@ def deliver_due(transport: Transport, *, limit: int = 10) -> int:
     rows = list(Outbox.objects.filter(pk__in=ids, state=OutboxState.PENDING).order_by("next_attempt_at", "id"))
     if not rows:
         return 0
+    payloads = dict(OutboxPayload.objects.filter(outbox_id__in=[row.pk for row in rows]).values_list("outbox_id", "data"))
+    for row in rows:
+        row._payload = bytes(payloads[row.pk])
     try:
         results = transport.send_many([_outgoing(row) for row in rows])
     except TransportError as exc:  # the node, not one message: every row waits for its next attempt

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from chinhquyen.core.audit import record_event
 from chinhquyen.exchange import edxml, registry
 from chinhquyen.exchange.edxml import CodecError, ExchangeStatus, Package, StatusMessage
-from chinhquyen.exchange.models import Inbox, InboxState, MessageKind, RecipientStatus
+from chinhquyen.exchange.models import Inbox, InboxPayload, InboxState, MessageKind, RecipientStatus
 from chinhquyen.exchange.transports.base import Received
 
 log = logging.getLogger(__name__)
@@ -84,9 +85,18 @@ def record(*, transport: str, item: Received, data: bytes) -> Outcome:
     return Outcome(row, True, True)
 
 
+def _create(data: bytes, **fields: Any) -> Inbox:
+    """The inbox row and its bytes (`InboxPayload`, written once, apart from the row it updates)."""
+    row = Inbox.objects.create(**fields)
+    InboxPayload.objects.create(inbox=row, data=data)
+    row._payload = data
+    return row
+
+
 def _record_invalid(transport: str, item: Received, data: bytes, sha256: str, code: str, message: str, kind: str) -> Outcome:
     with transaction.atomic():
-        row = Inbox.objects.create(
+        row = _create(
+            data,
             transport=transport,
             remote_id=item.remote_id,
             kind=kind,
@@ -94,7 +104,6 @@ def _record_invalid(transport: str, item: Received, data: bytes, sha256: str, co
             sender_code=item.sender_code[:35],
             sha256=sha256,
             size=len(data),
-            payload=data,
             state=InboxState.INVALID,
             error_code=code,
             error=message[:2000],
@@ -138,18 +147,18 @@ def _record_package(transport: str, item: Received, data: bytes, parsed: edxml.P
         "business_type": package.business.doc_type.label,
         "sha256": parsed.sha256,
         "size": parsed.size,
-        "payload": data,
         "metadata": metadata,
     }
     if item.recipient_code not in {o.organ_id for o in package.recipients}:
-        row = Inbox.objects.create(
+        row = _create(
+            data,
             **common,
             state=InboxState.INVALID,
             error_code="exchange.not_addressed_here",
             error=_("The package is not addressed to %(code)s.") % {"code": item.recipient_code},
         )
         return row
-    row = Inbox.objects.create(**common, state=InboxState.RECEIVED)
+    row = _create(data, **common, state=InboxState.RECEIVED)
     if package.business.doc_type != edxml.BusinessType.RECALL:
         # 01 first: a handler may answer 03 at once, which must follow it.
         from chinhquyen.exchange.services import report_status
@@ -226,7 +235,8 @@ def _status_of(row: Inbox) -> StatusMessage:
 def _record_status(transport: str, item: Received, data: bytes, parsed: edxml.ParsedMessage) -> Inbox:
     status = parsed.message
     assert isinstance(status, StatusMessage)
-    row = Inbox.objects.create(
+    row = _create(
+        data,
         transport=transport,
         remote_id=item.remote_id,
         kind=MessageKind.STATUS,
@@ -236,7 +246,6 @@ def _record_status(transport: str, item: Received, data: bytes, parsed: edxml.Pa
         status_code=status.status_code.value,
         sha256=parsed.sha256,
         size=parsed.size,
-        payload=data,
         metadata=edxml.message_json(parsed),
         state=InboxState.RECEIVED,
     )

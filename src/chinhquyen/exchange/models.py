@@ -1,7 +1,8 @@
 """The outbox, the inbox and what the recipients said about our documents (GLOSSARY: Outbox, Inbox).
 
 - `Outbox`: one row per message to send (a package or a status message), written in the
-  transaction of the change that causes it, holding the exact bytes to send. The delivery worker
+  transaction of the change that causes it, with the exact bytes to send (`OutboxPayload`, beside
+  the row, which the worker updates). The delivery worker
   sends it, with exponential backoff and jitter and no limit on attempts; only a permanent refusal
   (the hub says the message can never be accepted) makes it a dead letter, which an operator can
   send again.
@@ -43,7 +44,6 @@ class Outbox(models.Model):
     document_id = models.CharField(max_length=255, db_index=True)
     business_type = models.CharField(max_length=10, blank=True)
     status_code = models.CharField(max_length=2, blank=True)
-    payload = models.BinaryField()
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField()
     state = models.CharField(max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING)
@@ -67,6 +67,26 @@ class Outbox(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.document_id} → {','.join(self.recipient_codes)} ({self.state})"
 
+    @property
+    def payload(self) -> bytes:
+        """The exact bytes to send (`OutboxPayload`), read once."""
+        if self._payload is None:
+            self._payload = bytes(OutboxPayload.objects.filter(outbox_id=self.pk).values_list("data", flat=True).get())
+        return self._payload
+
+    _payload: bytes | None = None
+
+
+class OutboxPayload(models.Model):
+    """The bytes of an outbox message, written once with it. Apart from the row because the worker
+    updates the row (lease, sent) and SQLite rewrites a whole row, payload included, on each update."""
+
+    outbox = models.OneToOneField(Outbox, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"payload of outbox {self.pk}"
+
 
 class InboxState(models.TextChoices):
     RECEIVED = "received", _("Received")
@@ -86,7 +106,6 @@ class Inbox(models.Model):
     status_code = models.CharField(max_length=2, blank=True)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveBigIntegerField(default=0)
-    payload = models.BinaryField()
     metadata = models.JSONField(default=dict, blank=True, help_text="The parsed message (`edxml parse --json`).")
     state = models.CharField(max_length=10, choices=InboxState.choices)
     error_code = models.CharField(max_length=60, blank=True)
@@ -112,6 +131,27 @@ class Inbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.document_id} ← {self.sender_code} ({self.state})"
+
+    @property
+    def payload(self) -> bytes:
+        """The bytes as fetched (`InboxPayload`), read once."""
+        if self._payload is None:
+            self._payload = bytes(InboxPayload.objects.filter(inbox_id=self.pk).values_list("data", flat=True).get())
+        return self._payload
+
+    _payload: bytes | None = None
+
+
+class InboxPayload(models.Model):
+    """The bytes of an inbox message, written once with it. Apart from the row because the row is
+    updated as the message is handled (statuses sent back, the handler's outcome) and SQLite
+    rewrites a whole row, payload included, on each update."""
+
+    inbox = models.OneToOneField(Inbox, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"payload of inbox {self.pk}"
 
 
 class RecipientStatus(models.Model):

@@ -29,7 +29,7 @@ from chinhquyen.exchange import edxml
 from chinhquyen.exchange.edxml import BusinessType, ExchangeStatus, Organ, Package, StaffInfo, StatusMessage
 from chinhquyen.exchange.edxml.model import full_code
 from chinhquyen.exchange.edxml.parse import parse_status_code
-from chinhquyen.exchange.models import Inbox, InboxState, MessageKind, Outbox, OutboxState, RecipientStatus
+from chinhquyen.exchange.models import Inbox, InboxState, MessageKind, Outbox, OutboxPayload, OutboxState, RecipientStatus
 
 #: Secrecy values that never leave through the exchange (GLOSSARY: Secrecy.CONFIDENTIAL/SECRET/TOP_SECRET).
 _OPEN_SECRECY = {"", "none", "normal", "0"}
@@ -77,7 +77,7 @@ def _add_outbox(
     status_code: str = "",
     inbox: Inbox | None = None,
 ) -> Outbox:
-    return Outbox.objects.create(
+    row = Outbox.objects.create(
         kind=kind,
         transport=settings.EXCHANGE_TRANSPORT,
         sender_code=sender_code,
@@ -85,12 +85,14 @@ def _add_outbox(
         document_id=document_id,
         business_type=business_type,
         status_code=status_code,
-        payload=data,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         next_attempt_at=timezone.now(),
         inbox=inbox,
     )
+    OutboxPayload.objects.create(outbox=row, data=data)
+    row._payload = data
+    return row
 
 
 def queue_package(*, package: Package, secrecy: str | None = None, actor: Any | None = None) -> Outbox:
@@ -174,8 +176,7 @@ def report_status(
     returns None; a lower one is refused (`exchange.status_backwards`).
     """
     with transaction.atomic():
-        # Not the payload (the whole package): a status needs only the row's metadata.
-        row = Inbox.objects.select_for_update().defer("payload").filter(pk=inbound.pk if isinstance(inbound, Inbox) else inbound).first()
+        row = Inbox.objects.select_for_update().filter(pk=inbound.pk if isinstance(inbound, Inbox) else inbound).first()
         if row is None or row.kind != MessageKind.PACKAGE or row.state == InboxState.INVALID:
             raise NotFound("exchange.inbound_not_found", _("There is no such incoming package."))
         code = parse_status_code(code).value if code.strip() else code
