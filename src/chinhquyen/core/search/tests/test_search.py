@@ -294,3 +294,39 @@ def test_relevance_ranks_a_phrase_within_the_window_subject_first_then_newest():
     put(4, "Ủy ban về việc nhân dân", date=dt.date(2026, 3, 1))  # the words, not the phrase
     assert found('"uy ban nhan dan"', order="relevance") == [3, 1, 2]
     assert found('"uy ban nhan dan"', order="newest") == [2, 3, 1]
+
+
+@pytest.mark.parametrize("walk", [True, False])
+def test_both_ways_to_the_newest_candidates_rank_the_same_window_on_postgresql(walk, monkeypatch, settings):
+    """PostgreSQL finds the newest `rank_candidates` matches either by walking the key or through
+    the GIN index, whichever reads fewer rows (ADR 0022): the window and the ranking are the same."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the choice between the two plans is PostgreSQL's")
+    from chinhquyen.core.search.postgres import PostgresEngine
+
+    chosen = []
+
+    def choose(self, cursor, query, constraints):
+        chosen.append(walk)
+        return walk
+
+    monkeypatch.setattr(PostgresEngine, "_walk_is_cheaper", choose)
+    settings.SEARCH_RANK_CANDIDATES = 4
+    for day in range(1, 9):  # eight matches; the window is the newest four (days 5–8)
+        put(day, "Báo cáo về thiên tai", body="thiên tai, thiên tai" if day in (2, 6) else "", date=dt.date(2026, 3, day))
+    put(20, "Giấy mời họp", date=dt.date(2026, 3, 20))
+    # 6 ranks first in the window; 2, as relevant, is older than the window; the rest newest first.
+    assert found("thien tai", order="relevance") == [6, 8, 7, 5] and chosen
+
+
+def test_the_walk_is_chosen_for_a_word_in_most_entries_and_the_index_for_a_rare_one_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("the choice between the two plans is PostgreSQL's")
+    for i in range(1, 401):
+        put(i, "Báo cáo tình hình" + (" sạt lở" if i % 100 == 0 else ""), date=dt.date(2025, 1, 1) + dt.timedelta(days=i))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE core_search_entry")
+        eng = search.engine()
+        constraints = search.base.Constraints(access=A)
+        assert eng._walk_is_cheaper(cursor, search.query.parse_query("bao cao"), constraints)
+        assert not eng._walk_is_cheaper(cursor, search.query.parse_query("sat lo"), constraints)
