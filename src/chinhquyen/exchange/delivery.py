@@ -99,19 +99,15 @@ def _sent(rows: list[tuple[Outbox, SendResult]]) -> None:
     if not rows:
         return
     now = timezone.now()
-    for row, result in rows:
-        row.attempts += 1
-        row.state = OutboxState.SENT
-        row.sent_at = now
-        row.remote_ids = result.remote_ids
-        row.locked_until = None
-        row.last_error_code = row.last_error = ""
     with transaction.atomic():
-        # One UPDATE for the batch (the rows are leased to this worker), and each row's event.
-        Outbox.objects.bulk_update(
-            [row for row, _result in rows], ["attempts", "state", "sent_at", "remote_ids", "locked_until", "last_error_code", "last_error"]
-        )
         for row, result in rows:
+            row.attempts += 1
+            row.state = OutboxState.SENT
+            row.sent_at = now
+            row.remote_ids = result.remote_ids
+            row.locked_until = None
+            row.last_error_code = row.last_error = ""
+            row.save(update_fields=["attempts", "state", "sent_at", "remote_ids", "locked_until", "last_error_code", "last_error"])
             record_event(
                 action="exchange.sent",
                 object_type="exchange.outbox",
