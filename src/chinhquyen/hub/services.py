@@ -182,13 +182,23 @@ def _accept(
 
 def _relay_status(route: routing.Route) -> None:
     """Note on the original deliveries what their recipient says (for `list_sent`)."""
-    originals = Delivery.objects.select_for_update().filter(
-        message__message_type="edoc", message__document_id=route.document_id, message__from_code__in=route.to_codes, to_code=route.from_code
+    ids = list(
+        Delivery.objects.filter(
+            message__message_type="edoc",
+            message__document_id=route.document_id,
+            message__from_code__in=route.to_codes,
+            to_code=route.from_code,
+        ).values_list("pk", flat=True)
     )
-    for delivery in originals:
-        if STATUS_RANK.get(route.status_code, 0) > STATUS_RANK.get(delivery.business_status, 0) or route.status_code in {"15", "16"}:
-            delivery.business_status = route.status_code
-            delivery.save(update_fields=["business_status"])
+    if not ids:
+        return
+    originals = Delivery.objects.filter(pk__in=ids)
+    if route.status_code not in {"15", "16"}:
+        # Only forward. The condition is in the UPDATE itself, so that a concurrent relay for the
+        # same delivery is waited for and the condition checked again on what it wrote (PostgreSQL).
+        rank = STATUS_RANK[route.status_code]
+        originals = originals.exclude(business_status__in=[code for code, other in STATUS_RANK.items() if other >= rank])
+    originals.update(business_status=route.status_code)
 
 
 def agency_codes(connector: Connector) -> QuerySet[HubAgency]:

@@ -101,6 +101,25 @@ def test_a_package_is_stored_forwarded_acknowledged_and_reported(hub):
     assert evidence.verify_log().ok
 
 
+def test_the_status_the_sender_sees_only_moves_forward_and_recall_answers_always_land(hub):
+    a, b = hub
+    a.send(_package("000.00.01.H99", ["000.00.02.H99", "000.00.03.H99"]), "p-1")
+
+    def seen() -> dict[str, str]:
+        return {r["to"]: r["business_status"] for r in a.call("GET", "sent/?message_type=edoc").json()["results"]}
+
+    b.send(_status("000.00.02.H99", "000.00.01.H99", "03"), "s-1", "status")
+    b.send(_status("000.00.02.H99", "000.00.01.H99", "01"), "s-2", "status")  # late: 03 stays
+    b.send(_status("000.00.02.H99", "000.00.01.H99", "02"), "s-3", "status")  # the same rank as 03: 03 stays
+    b.send(_status("000.00.03.H99", "000.00.01.H99", "01"), "s-4", "status")
+    assert seen() == {"000.00.02.H99": "03", "000.00.03.H99": "01"}
+    b.send(_status("000.00.02.H99", "000.00.01.H99", "05"), "s-5", "status")
+    b.send(_status("000.00.03.H99", "000.00.01.H99", "16"), "s-6", "status")  # a recall answer lands whatever the rank
+    assert seen() == {"000.00.02.H99": "05", "000.00.03.H99": "16"}
+    b.send(_status("000.00.03.H99", "000.00.01.H99", "04"), "s-7", "status")
+    assert seen()["000.00.03.H99"] == "04"
+
+
 def test_the_same_package_id_answers_with_the_first_deliveries(hub):
     a, _b = hub
     data = _package("000.00.01.H99", ["000.00.02.H99"])
