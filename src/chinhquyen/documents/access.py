@@ -229,6 +229,33 @@ def secret_incoming_ids(scope: Scope) -> list[int]:
 def visible_incoming(scope: Scope, *, secret_inline: bool = False) -> QuerySet[IncomingDocument]:
     """The incoming documents the official may see. Lists read the secret ids first (see
     `secret_incoming_ids`); a single fetch (`secret_inline`) puts the same rule in its one query."""
+    condition = Q(secrecy="") & _ordinary_incoming(scope)
+    if secret_inline:
+        if scope.roles:
+            secret = Q(agency_id__in=scope.agency_ids) & (Q(register_id__in=scope.kept_registers) | _incoming_chain(scope))
+            condition |= ~Q(secrecy="") & secret
+        return IncomingDocument.objects.filter(condition)
+    secret_ids = secret_incoming_ids(scope)
+    if secret_ids:
+        condition |= Q(pk__in=secret_ids)
+    return IncomingDocument.objects.filter(condition)
+
+
+def visible_incoming_parts(scope: Scope) -> list[QuerySet[IncomingDocument]]:
+    """`visible_incoming` as two disjoint parts — the documents that are not secret, and the secret
+    ones this official may see (when there are any) — so that a list can read each part in its
+    index's order and merge them (`selectors.paginate_parts`). With both in one `… OR id IN (…)`,
+    PostgreSQL cannot walk the (agency, arrival) index and sorts every document of the agency
+    (0.23 s for 60,000 documents, W1)."""
+    parts = [IncomingDocument.objects.filter(Q(secrecy="") & _ordinary_incoming(scope))]
+    secret_ids = secret_incoming_ids(scope)
+    if secret_ids:
+        parts.append(IncomingDocument.objects.filter(pk__in=secret_ids))
+    return parts
+
+
+def _ordinary_incoming(scope: Scope) -> Any:
+    """The rule for documents that are not secret, by role in each agency (see the module's docstring)."""
     me = scope.official.pk
     ordinary: Any = Q(pk__in=[])
     for agency_id, roles in scope.roles.items():
@@ -245,16 +272,7 @@ def visible_incoming(scope: Scope, *, secret_inline: bool = False) -> QuerySet[I
                 targets |= Q(unit_id__in=scope.units[agency_id])
             chain = Q(presented_to_id=me) | Q(lead_handler_id=me) | Q(registered_by_id=me)
             ordinary |= Q(agency_id=agency_id) & (chain | Exists(Assignment.objects.filter(document=OuterRef("pk")).filter(targets)))
-    condition = Q(secrecy="") & ordinary
-    if secret_inline:
-        if scope.roles:
-            secret = Q(agency_id__in=scope.agency_ids) & (Q(register_id__in=scope.kept_registers) | _incoming_chain(scope))
-            condition |= ~Q(secrecy="") & secret
-        return IncomingDocument.objects.filter(condition)
-    secret_ids = secret_incoming_ids(scope)
-    if secret_ids:
-        condition |= Q(pk__in=secret_ids)
-    return IncomingDocument.objects.filter(condition)
+    return ordinary
 
 
 def visible_outgoing(scope: Scope) -> QuerySet[OutgoingDocument]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from chinhquyen.documents.access import Scope, visible_incoming, visible_outgoing
+from chinhquyen.documents.access import Scope, visible_incoming, visible_incoming_parts, visible_outgoing
 from chinhquyen.documents.models import Assignment, IncomingDocument, IncomingStatus, OutgoingDocument, OutgoingStatus
 from chinhquyen.organizations.models import Role
 
@@ -81,22 +82,47 @@ def _after(ordering: Ordering, values: list[Any]) -> Q:
 
 def paginate(queryset: QuerySet, ordering: Ordering, cursor: str | None, size: int = PAGE_SIZE, *, count: bool = True) -> Page:
     """One page by key (no OFFSET: page 500 costs what page 1 costs)."""
-    qs = queryset.order_by(*[("-" if desc else "") + name for name, desc in ordering])
-    if cursor:
-        values = _decode(cursor, ordering, queryset.model)
+    return paginate_parts([queryset], ordering, cursor, size, count=count)
+
+
+def paginate_parts(parts: Sequence[QuerySet], ordering: Ordering, cursor: str | None, size: int = PAGE_SIZE, *, count: bool = True) -> Page:
+    """One page by key over disjoint querysets (`access.visible_incoming_parts`): each part reads
+    its first `size + 1` rows after the cursor in its index's order, and the rows are merged in
+    the same order — a page costs one short ordered read per part, where one query with the
+    parts ORed together would sort all of them. The count is the parts' capped counts added."""
+    order_by = [("-" if desc else "") + name for name, desc in ordering]
+    values = _decode(cursor, ordering, parts[0].model) if cursor and parts else None
+    rows: list[Any] = []
+    for part in parts:
+        qs = part.order_by(*order_by)
         if values is not None:
             qs = qs.filter(_after(ordering, values))
-    rows = list(qs[: size + 1])
+        rows += list(qs[: size + 1])
+    if len(parts) > 1:
+        rows.sort(key=functools.cmp_to_key(lambda a, b: _compare(a, b, ordering)))
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
         last = rows[-1]
         next_cursor = _encode([getattr(last, name) for name, _desc in ordering])
-    total, capped = 0, False
+    total = 0
     if count:
-        total = queryset.order_by()[: COUNT_CAP + 1].count()
-        capped = total > COUNT_CAP
-    return Page(rows=rows, next_cursor=next_cursor, count=min(total, COUNT_CAP), count_capped=capped)
+        for part in parts:
+            total += part.order_by()[: COUNT_CAP + 1 - total].count()
+            if total > COUNT_CAP:
+                break
+    return Page(rows=rows, next_cursor=next_cursor, count=min(total, COUNT_CAP), count_capped=total > COUNT_CAP)
+
+
+def _compare(a: Any, b: Any, ordering: Ordering) -> int:
+    """The order of the database's ORDER BY for `ordering` (a missing value first, as ascending)."""
+    for name, desc in ordering:
+        x, y = getattr(a, name), getattr(b, name)
+        if x == y:
+            continue
+        before = x is None or (y is not None and x < y)
+        return (1 if before else -1) if desc else (-1 if before else 1)
+    return 0
 
 
 @dataclass
@@ -136,9 +162,22 @@ def _filter_incoming(qs: QuerySet[IncomingDocument], f: IncomingFilters) -> Quer
 
 def incoming_list(scope: Scope, name: str, filters: IncomingFilters | None = None) -> tuple[QuerySet[IncomingDocument], Ordering]:
     """The queryset and ordering of one named list (INCOMING_LISTS)."""
+    return _narrow_incoming(visible_incoming(scope), scope, name, filters or IncomingFilters())
+
+
+def incoming_list_parts(
+    scope: Scope, name: str, filters: IncomingFilters | None = None
+) -> tuple[list[QuerySet[IncomingDocument]], Ordering]:
+    """`incoming_list` as disjoint parts for `paginate_parts` (the list's pages)."""
     filters = filters or IncomingFilters()
+    parts = [_narrow_incoming(part, scope, name, filters) for part in visible_incoming_parts(scope)]
+    return [qs for qs, _ordering in parts], parts[0][1]
+
+
+def _narrow_incoming(
+    qs: QuerySet[IncomingDocument], scope: Scope, name: str, filters: IncomingFilters
+) -> tuple[QuerySet[IncomingDocument], Ordering]:
     me = scope.official.pk
-    qs = visible_incoming(scope)
     ordering: Ordering = URGENT_NEWEST
     if name == "to_register":
         qs = qs.filter(status=IncomingStatus.RECEIVED, agency_id__in=scope.agencies_with(Role.CLERK))

@@ -110,9 +110,8 @@ def incoming_list(request: HttpRequest) -> HttpResponse:
     if name not in names:
         name = names[0]
     filters = _incoming_filters(request)
-    qs, ordering = selectors.incoming_list(scope, name, filters)
-    qs = qs.select_related("lead_unit", "lead_handler")
-    page = selectors.paginate(qs, ordering, request.GET.get("cursor"))
+    parts, ordering = selectors.incoming_list_parts(scope, name, filters)
+    page = selectors.paginate_parts([qs.select_related("lead_unit", "lead_handler") for qs in parts], ordering, request.GET.get("cursor"))
     query = request.GET.copy()
     query.pop("cursor", None)
     labels = _labels()

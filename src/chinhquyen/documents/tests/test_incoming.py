@@ -213,3 +213,40 @@ def test_keyset_pages_walk_the_whole_list_without_repeats(office):
         if not cursor:
             break
     assert len(seen) == len(set(seen)) == 7 and set(seen) == ids
+
+
+def test_pages_merge_the_ordinary_and_the_secret_documents_in_order(office):
+    """The list reads the documents that are not secret and the secret ones the official may see
+    as two parts (W1) and merges them: the same rows, in the same order, as the one query."""
+    at = timezone.now() - dt.timedelta(days=3)
+    ids = []
+    for i in range(9):
+        secret = i % 3 == 1
+        ids.append(
+            services.register_incoming_document(
+                actor=office.secret_clerk if secret else office.cast.clerk_a,
+                agency=office.cast.agency_a,
+                data=incoming_input(code_number=f"{30 + i}", secrecy="secret" if secret else ""),
+                source="electronic",
+                at=at + dt.timedelta(hours=i),
+            ).document.pk
+        )
+    scope = scope_of(office.secret_clerk)
+    parts, ordering = selectors.incoming_list_parts(scope, "all")
+    assert len(parts) == 2
+    qs, _ordering = selectors.incoming_list(scope, "all")
+    whole = [d.pk for d in selectors.paginate(qs, ordering, None, size=100).rows]
+    assert whole == list(reversed(ids))  # newest arrival first, secret ones in their place
+    seen, cursor = [], None
+    while True:
+        page = selectors.paginate_parts(parts, ordering, cursor, size=2)
+        assert page.count == 9
+        seen += [d.pk for d in page.rows]
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    assert seen == whole
+    # Someone outside the secret documents' chain gets one part and none of them.
+    parts, ordering = selectors.incoming_list_parts(scope_of(office.cast.clerk_a), "all")
+    page = selectors.paginate_parts(parts, ordering, None)
+    assert len(parts) == 1 and [d.pk for d in page.rows] == [pk for pk in whole if pk not in ids[1::3]] and page.count == 6
