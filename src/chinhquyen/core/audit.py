@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from chinhquyen.core.middleware import current_client_address, current_request_id
 from chinhquyen.core.models import AuditChainHead, AuditEvent
-from chinhquyen.core.rows import insert_row
+from chinhquyen.core.rows import insert_row, insert_statement
 
 GENESIS_HASH = "0" * 64
 
@@ -78,10 +78,21 @@ def record_event(
         previous_hash=last_hash,
     )
     event.hash = compute_hash(event)
-    # No receiver listens to audit events; a plain INSERT keeps the head's lock short (W3).
+    # No receiver listens to audit events; plain statements keep the head's lock short (W3). On
+    # PostgreSQL the event and the head go in one statement (a writable CTE).
+    move_head = f"UPDATE {_HEAD} SET last_sequence = %s, last_hash = %s WHERE id = 1"  # noqa: S608 - table name constant
+    if connection.vendor == "postgresql":
+        insert, values = insert_statement(event)
+        with connection.cursor() as cursor:
+            statement = f"WITH e AS ({insert}) {move_head} RETURNING (SELECT id FROM e)"  # noqa: S608 - built from the model
+            cursor.execute(statement, [*values, event.sequence, event.hash])
+            event.pk = cursor.fetchone()[0]
+        event._state.adding = False
+        event._state.db = connection.alias
+        return event
     insert_row(event)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {_HEAD} SET last_sequence = %s, last_hash = %s WHERE id = 1", [event.sequence, event.hash])  # noqa: S608 - table name constant
+        cursor.execute(move_head, [event.sequence, event.hash])
     return event
 
 

@@ -32,14 +32,20 @@ def _statement(model: type[Model]) -> tuple[str, list[Any]]:
     return _SQL[key]
 
 
+def insert_statement(instance: Model) -> tuple[str, list[Any]]:
+    """The plain `INSERT … RETURNING <key>` of a new `instance` and its parameters, for a caller
+    that sends it inside a larger statement (a PostgreSQL writable CTE)."""
+    if instance.pk is not None:
+        raise ValueError("insert_row inserts new rows only")
+    sql, fields = _statement(type(instance))
+    return sql, [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+
+
 def insert_row(instance: Model) -> Model:
     """INSERT `instance` (its primary key given by the database) and set its key.
 
     No signal is sent: use it only for rows no receiver needs to see (the caller says why)."""
-    if instance.pk is not None:
-        raise ValueError("insert_row inserts new rows only")
-    sql, fields = _statement(type(instance))
-    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    sql, values = insert_statement(instance)
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
         instance.pk = cursor.fetchone()[0]

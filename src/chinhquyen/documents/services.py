@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,7 +46,7 @@ from chinhquyen.documents.models import (
     SeriesPurpose,
     Source,
 )
-from chinhquyen.documents.numbering import VIETNAM, take_number, year_of
+from chinhquyen.documents.numbering import VIETNAM, take_number, take_number_into, year_of
 from chinhquyen.documents.reference import (
     URGENCY_RANK,
     DocumentType,
@@ -441,18 +441,13 @@ def _number_and_record(document: IncomingDocument, actor: Account | None, at: dt
     audit event (the audit chain head stays locked until commit). Everything else comes before,
     so concurrent registrations wait on these two rows only for these few statements."""
     assert document.pk is not None and document.register is not None
-    year, number = take_number(document.register, at)
+    # The number is written without `save()`: nothing indexed for search changes, and the signal's
+    # re-index would run inside the locked section. Plain statements from here to the commit:
+    # everyone waits for this lock.
+    year, number = take_number_into(
+        document.register, at, IncomingDocument, document.pk, number_field="arrival_number", year_field="arrival_year"
+    )
     document.arrival_year, document.arrival_number = year, number
-    # No `save()`: nothing indexed for search changes, and the signal's re-index would run inside
-    # the locked section. Plain statements from here to the commit: everyone waits for this lock.
-    meta = IncomingDocument._meta
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(meta.db_table)} SET {quote(meta.get_field('arrival_year').column)} = %s, "  # noqa: S608 - names from the model
-            f"{quote(meta.get_field('arrival_number').column)} = %s WHERE {quote(meta.pk.column)} = %s",
-            [year, number, document.pk],
-        )
     text = _("Registered with arrival number %(number)s.") % {"number": format_number(number)}
     data: dict[str, Any] = {"arrival_number": number, "year": year}
     if duplicates:
