@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dj_database_url
 
-from chinhquyen.config.env import env_str
+from chinhquyen.config.env import env_int, env_str
 from chinhquyen.config.settings import *  # noqa: F403
 from chinhquyen.config.settings import VAR_DIR
 
@@ -28,7 +28,11 @@ AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [], "APP_DIRS": True, "OPTIONS": {}}]
 
 HUB_DATABASE_URL = env_str("HUB_DATABASE_URL", f"sqlite:///{VAR_DIR / 'hub.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(HUB_DATABASE_URL, conn_max_age=0)}
+#: The hub's workers keep their database connection (W5: opening one per request cost a SQLite WAL
+#: checkpoint on each close); health checks replace a connection that broke.
+DATABASES = {
+    "default": dj_database_url.parse(HUB_DATABASE_URL, conn_max_age=env_int("HUB_DB_CONN_MAX_AGE", 600), conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
