@@ -30,9 +30,7 @@ TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIR
 HUB_DATABASE_URL = env_str("HUB_DATABASE_URL", f"sqlite:///{VAR_DIR / 'hub.sqlite3'}")
 #: The hub's workers keep their database connection (W5: opening one per request cost a SQLite WAL
 #: checkpoint on each close); health checks replace a connection that broke.
-DATABASES = {
-    "default": dj_database_url.parse(HUB_DATABASE_URL, conn_max_age=env_int("HUB_DB_CONN_MAX_AGE", 600), conn_health_checks=True)
-}
+DATABASES = {"default": dj_database_url.parse(HUB_DATABASE_URL, conn_max_age=env_int("HUB_DB_CONN_MAX_AGE", 600), conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from chinhquyen.core.middleware import current_client_address, current_request_id
 from chinhquyen.core.models import AuditChainHead, AuditEvent
-from chinhquyen.core.rows import insert_row, insert_statement
+from chinhquyen.core.rows import insert_row, insert_statement, locked_chain_head
 
 GENESIS_HASH = "0" * 64
 
@@ -100,20 +100,7 @@ _HEAD = AuditChainHead._meta.db_table
 
 
 def _locked_head() -> tuple[int, str]:
-    """The head's (last sequence, last hash), its row locked until commit; created at the first event.
-
-    Plain SQL: every state change of the platform passes here, inside its transaction and while
-    holding its other locks (a register's counter among them, W3), so the head is read in one
-    statement without the ORM's query building."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT last_sequence, last_hash FROM {_HEAD} WHERE id = 1{lock}")  # noqa: S608 - constants
-        row = cursor.fetchone()
-        if row is None:
-            AuditChainHead.objects.get_or_create(pk=1, defaults={"last_sequence": 0, "last_hash": GENESIS_HASH})
-            cursor.execute(f"SELECT last_sequence, last_hash FROM {_HEAD} WHERE id = 1{lock}")  # noqa: S608 - constants
-            row = cursor.fetchone()
-    return int(row[0]), row[1]
+    return locked_chain_head(AuditChainHead, GENESIS_HASH)
 
 
 @dataclass(frozen=True)

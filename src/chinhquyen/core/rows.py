@@ -52,3 +52,22 @@ def insert_row(instance: Model) -> Model:
     instance._state.adding = False
     instance._state.db = connection.alias
     return instance
+
+
+def locked_chain_head(model: type[Model], genesis: str) -> tuple[int, str]:
+    """(last sequence, last hash) of a hash chain's one head row (`id` = 1, fields `last_sequence`
+    and `last_hash`: the audit trail, the hub's evidence log), the row locked until commit
+    (`SELECT … FOR UPDATE`; SQLite's IMMEDIATE transactions already serialise writers); created at
+    the chain's first entry. One plain statement: every state change passes here while holding
+    its other locks (W3), and the ORM's query building cost more than the statement."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    read = f"SELECT last_sequence, last_hash FROM {table} WHERE id = 1{lock}"  # noqa: S608 - names from the model
+    with connection.cursor() as cursor:
+        cursor.execute(read)
+        row = cursor.fetchone()
+        if row is None:
+            model.objects.get_or_create(pk=1, defaults={"last_sequence": 0, "last_hash": genesis})  # type: ignore[attr-defined]
+            cursor.execute(read)
+            row = cursor.fetchone()
+    return int(row[0]), row[1]

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import CharField
 from django.utils import timezone
 
+from chinhquyen.core.rows import locked_chain_head
 from chinhquyen.hub.models import EvidenceEntry, EvidenceHead
 
 GENESIS = "0" * 64
@@ -48,18 +49,7 @@ _MAX_LENGTH = {f.name: f.max_length for f in EvidenceEntry._meta.concrete_fields
 
 
 def _locked_head() -> tuple[int, str]:
-    """The head's (last sequence, last hash), its row locked until commit; created with the first
-    entry. Plain SQL, as `core.audit` reads its own head: every message the hub takes or hands
-    over passes here, and the ORM's query building cost more than the statement."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT last_sequence, last_hash FROM {_HEAD} WHERE id = 1{lock}")  # noqa: S608 - constants
-        row = cursor.fetchone()
-        if row is None:
-            EvidenceHead.objects.get_or_create(pk=1, defaults={"last_sequence": 0, "last_hash": GENESIS})
-            cursor.execute(f"SELECT last_sequence, last_hash FROM {_HEAD} WHERE id = 1{lock}")  # noqa: S608 - constants
-            row = cursor.fetchone()
-    return int(row[0]), row[1]
+    return locked_chain_head(EvidenceHead, GENESIS)
 
 
 def append_many(events: list[dict[str, str]]) -> list[EvidenceEntry]:
