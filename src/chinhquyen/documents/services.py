@@ -15,7 +15,6 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -403,19 +402,19 @@ def find_duplicates(agency: Agency, *, document_id: str, code_number: str, code_
     The issuer's name is compared folded (case, tone marks, đ), so "Ủy ban…" matches "ủy ban…".
     """
     live = IncomingDocument.objects.filter(agency=agency).exclude(status=IncomingStatus.CANCELLED)
-    # One narrow read of the candidates (both rules), then the documents themselves only when
-    # there is a duplicate — the rare case; every registration pays for the first read (W3).
-    same = Q(code_number=code_number, code_notation=code_notation)
-    candidates = live.filter(same | Q(edxml_document_id=document_id) if document_id else same)
+    # Narrow reads of the candidates (keys and issuers), then the documents themselves only when
+    # there is a duplicate — the rare case; every registration pays for the reads (W3). The two
+    # rules are read apart: a common number ("01/QĐ-UBND" of every issuer) must not crowd out the
+    # same DocumentId.
+    keys: set[int] = set()
+    if document_id:
+        keys.update(live.filter(edxml_document_id=document_id).order_by("pk").values_list("pk", flat=True)[:5])
     wanted = fold(issuer_name)
-    keys = [
-        pk
-        for pk, doc_id, issuer in candidates.order_by("pk").values_list("pk", "edxml_document_id", "issuer_name")[:55]
-        if (document_id and doc_id == document_id) or fold(issuer) == wanted
-    ][:5]
+    same = live.filter(code_number=code_number, code_notation=code_notation).order_by("pk").values_list("pk", "issuer_name")[:50]
+    keys.update(pk for pk, issuer in same if fold(issuer) == wanted)
     if not keys:
         return []
-    return list(IncomingDocument.objects.filter(pk__in=keys).order_by("pk"))
+    return list(IncomingDocument.objects.filter(pk__in=sorted(keys)[:5]).order_by("pk"))
 
 
 @dataclass

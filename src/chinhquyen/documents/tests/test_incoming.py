@@ -99,6 +99,33 @@ def test_a_duplicate_is_registered_with_a_warning(office):
     assert by_id.duplicates == [] and again.duplicates == [by_id.document]
 
 
+def test_a_common_number_of_many_issuers_does_not_hide_the_same_document_id(office):
+    """ "01/QĐ-UBND" comes from every province's people's committee every year: the duplicate check
+    reads the number rule and the DocumentId rule apart, so sixty documents with the number do
+    not crowd out the one with the same DocumentId (§1.7)."""
+    for i in range(60):
+        services.register_incoming_document(
+            actor=office.cast.clerk_a,
+            agency=office.cast.agency_a,
+            data=incoming_input(code_number="01", issuer_name=f"Ủy ban nhân dân tỉnh Số {i}", issuer_code=""),
+            source="electronic",
+        )
+    document_id = "000.00.00.H99,2026/03/02,01/QĐ-UBND"
+    first = services.register_incoming_document(
+        actor=office.cast.clerk_a,
+        agency=office.cast.agency_a,
+        data=incoming_input(code_number="01", document_id=document_id),
+        source="electronic",
+    )
+    again = services.register_incoming_document(
+        actor=office.cast.clerk_a,
+        agency=office.cast.agency_a,
+        data=incoming_input(code_number="01", issuer_name="Tên khác", document_id=document_id),
+        source="electronic",
+    )
+    assert first.duplicates == [] and again.duplicates == [first.document]
+
+
 def test_an_image_scan_is_accepted_and_its_type_recorded(office):
     document = services.register_incoming_document(
         actor=office.cast.clerk_a, agency=office.cast.agency_a, data=incoming_input(), scan=("trang-1.png", png_bytes())
