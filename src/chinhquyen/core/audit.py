@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from chinhquyen.core.middleware import current_client_address, current_request_id
 from chinhquyen.core.models import AuditChainHead, AuditEvent
-from chinhquyen.core.rows import insert_row, insert_statement, locked_chain_head
+from chinhquyen.core.rows import chain_head_update, insert_row, insert_statement, locked_chain_head
 
 GENESIS_HASH = "0" * 64
 
@@ -62,7 +62,7 @@ def record_event(
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the transaction of the change it records")
-    last_sequence, last_hash = _locked_head()
+    last_sequence, last_hash = locked_chain_head(AuditChainHead, GENESIS_HASH)
     event = AuditEvent(
         sequence=last_sequence + 1,
         occurred_at=timezone.now(),
@@ -80,7 +80,7 @@ def record_event(
     event.hash = compute_hash(event)
     # No receiver listens to audit events; plain statements keep the head's lock short (W3). On
     # PostgreSQL the event and the head go in one statement (a writable CTE).
-    move_head = f"UPDATE {_HEAD} SET last_sequence = %s, last_hash = %s WHERE id = 1"  # noqa: S608 - table name constant
+    move_head = chain_head_update(AuditChainHead)
     if connection.vendor == "postgresql":
         insert, values = insert_statement(event)
         with connection.cursor() as cursor:
@@ -94,13 +94,6 @@ def record_event(
     with connection.cursor() as cursor:
         cursor.execute(move_head, [event.sequence, event.hash])
     return event
-
-
-_HEAD = AuditChainHead._meta.db_table
-
-
-def _locked_head() -> tuple[int, str]:
-    return locked_chain_head(AuditChainHead, GENESIS_HASH)
 
 
 @dataclass(frozen=True)

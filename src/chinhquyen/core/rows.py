@@ -54,6 +54,11 @@ def insert_row(instance: Model) -> Model:
     return instance
 
 
+def chain_head_update(model: type[Model]) -> str:
+    """The statement that moves a hash chain's head (`locked_chain_head`) to a new (sequence, hash)."""
+    return f"UPDATE {connection.ops.quote_name(model._meta.db_table)} SET last_sequence = %s, last_hash = %s WHERE id = 1"  # noqa: S608 - names from the model
+
+
 def locked_chain_head(model: type[Model], genesis: str) -> tuple[int, str]:
     """(last sequence, last hash) of a hash chain's one head row (`id` = 1, fields `last_sequence`
     and `last_hash`: the audit trail, the hub's evidence log), the row locked until commit

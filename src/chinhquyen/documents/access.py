@@ -229,16 +229,14 @@ def secret_incoming_ids(scope: Scope) -> list[int]:
 def visible_incoming(scope: Scope, *, secret_inline: bool = False) -> QuerySet[IncomingDocument]:
     """The incoming documents the official may see. Lists read the secret ids first (see
     `secret_incoming_ids`); a single fetch (`secret_inline`) puts the same rule in its one query."""
-    condition = Q(secrecy="") & _ordinary_incoming(scope)
     if secret_inline:
+        condition = Q(secrecy="") & _ordinary_incoming(scope)
         if scope.roles:
             secret = Q(agency_id__in=scope.agency_ids) & (Q(register_id__in=scope.kept_registers) | _incoming_chain(scope))
             condition |= ~Q(secrecy="") & secret
         return IncomingDocument.objects.filter(condition)
-    secret_ids = secret_incoming_ids(scope)
-    if secret_ids:
-        condition |= Q(pk__in=secret_ids)
-    return IncomingDocument.objects.filter(condition)
+    ordinary, *secret_part = visible_incoming_parts(scope)
+    return ordinary | secret_part[0] if secret_part else ordinary
 
 
 def visible_incoming_parts(scope: Scope) -> list[QuerySet[IncomingDocument]]:

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import CharField
 from django.utils import timezone
 
-from chinhquyen.core.rows import locked_chain_head
+from chinhquyen.core.rows import chain_head_update, locked_chain_head
 from chinhquyen.hub.models import EvidenceEntry, EvidenceHead
 
 GENESIS = "0" * 64
@@ -44,12 +44,7 @@ def append(*, event: str, connector: str, **fields: str) -> EvidenceEntry:
     return append_many([{"event": event, "connector": connector, **fields}])[0]
 
 
-_HEAD = EvidenceHead._meta.db_table
 _MAX_LENGTH = {f.name: f.max_length for f in EvidenceEntry._meta.concrete_fields if isinstance(f, CharField) and f.max_length}
-
-
-def _locked_head() -> tuple[int, str]:
-    return locked_chain_head(EvidenceHead, GENESIS)
 
 
 def append_many(events: list[dict[str, str]]) -> list[EvidenceEntry]:
@@ -60,7 +55,7 @@ def append_many(events: list[dict[str, str]]) -> list[EvidenceEntry]:
         raise RuntimeError("evidence.append must run inside the transaction it records")
     if not events:
         return []
-    sequence, previous = _locked_head()
+    sequence, previous = locked_chain_head(EvidenceHead, GENESIS)
     entries = []
     for fields in events:
         sequence += 1
@@ -74,7 +69,7 @@ def append_many(events: list[dict[str, str]]) -> list[EvidenceEntry]:
         entries.append(entry)
     EvidenceEntry.objects.bulk_create(entries)
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {_HEAD} SET last_sequence = %s, last_hash = %s WHERE id = 1", [sequence, previous])  # noqa: S608 - table name constant
+        cursor.execute(chain_head_update(EvidenceHead), [sequence, previous])
     return entries
 
 
