@@ -20,6 +20,7 @@ import logging
 import random
 import signal
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -192,6 +193,23 @@ def fetch_inbound(transport: Transport, *, limit: int = 50) -> int:
 #: Messages per pass each way (and at most CLAIM_BYTES sent, 8 MB of content listed with the bytes).
 BATCH = 50
 
+#: The first sleep after a pass that found nothing, when the pass before it had work.
+FIRST_IDLE_SECONDS = 0.05
+
+
+def idle_sleeps(poll: float) -> Iterator[float]:
+    """The sleeps after consecutive passes that found nothing: 0.05 s, then doubling up to `poll`.
+
+    A busy exchange comes in waves (a batch sent, the next one not yet queued); sleeping the whole
+    `poll` after the first empty pass would leave the pipeline idle for a second each time (W5 of
+    BENCHMARKS.md measured that idle time), while polling fast for ever would cost the node a
+    request every 50 ms. So the worker polls fast right after work, and slows to `poll` when
+    nothing comes (about 1 s of fast polls first)."""
+    sleep = min(FIRST_IDLE_SECONDS, poll)
+    while True:
+        yield sleep
+        sleep = min(poll, sleep * 2)
+
 
 @dataclass
 class WorkerStats:
@@ -204,13 +222,14 @@ class WorkerStats:
 def run_worker(
     *, transport: Transport | None = None, once: bool = False, max_seconds: float | None = None, poll_seconds: float | None = None
 ) -> WorkerStats:
-    """Loop: send what is due, fetch what waits; sleep `poll_seconds` when there was nothing.
-    Stops after one pass (`once`), after `max_seconds`, or on SIGTERM/SIGINT at the end of a pass."""
+    """Loop: send what is due, fetch what waits; when a pass found nothing, sleep (`idle_sleeps`:
+    0.05 s after work, doubling up to `poll_seconds` while nothing comes). Stops after one pass (`once`), after `max_seconds`, or on SIGTERM/SIGINT at the end of a pass."""
     transport = transport or get_transport()
     poll = float(settings.EXCHANGE_POLL_SECONDS if poll_seconds is None else poll_seconds)
     started = time.monotonic()
     stats = WorkerStats()
     stopping = False
+    sleeps = idle_sleeps(poll)
 
     def _stop(signum: int, frame: object) -> None:
         nonlocal stopping
@@ -240,8 +259,10 @@ def run_worker(
                 log.info("exchange worker: %s", exc)
             if once or stopping or (max_seconds is not None and time.monotonic() - started >= max_seconds):
                 break
-            if not work:
-                time.sleep(poll)
+            if work:
+                sleeps = idle_sleeps(poll)
+            else:
+                time.sleep(next(sleeps))
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

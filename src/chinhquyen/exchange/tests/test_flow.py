@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 
 import pytest
@@ -185,6 +186,22 @@ def test_backoff_grows_exponentially_with_jitter_and_a_cap(settings):
         ceiling = min(60, 2 * 2 ** (n - 1))
         assert ceiling / 2 <= value <= ceiling
     assert max(delays) <= 60
+
+
+def test_the_worker_polls_fast_after_work_and_slows_down_when_idle(monkeypatch):
+    assert list(itertools.islice(delivery.idle_sleeps(1.0), 7)) == [0.05, 0.1, 0.2, 0.4, 0.8, 1.0, 1.0]
+    assert list(itertools.islice(delivery.idle_sleeps(0.02), 2)) == [0.02, 0.02]
+    # Passes: work, nothing ×3, work, nothing ×2 → the sleeps start again at 0.05 after the work.
+    script = iter([1, 0, 0, 0, 1, 0, 0])
+    slept: list[float] = []
+    monkeypatch.setattr(delivery, "deliver_due", lambda transport, limit: 0)
+    monkeypatch.setattr(delivery, "fetch_inbound", lambda transport, limit: next(script))
+    monkeypatch.setattr(delivery.time, "sleep", slept.append)
+    clock = itertools.count()
+    monkeypatch.setattr(delivery.time, "monotonic", lambda: next(clock))
+    stats = delivery.run_worker(transport=object(), max_seconds=7, poll_seconds=1.0)  # type: ignore[arg-type]
+    assert stats.passes == 7 and stats.fetched == 2
+    assert slept == [0.05, 0.1, 0.2, 0.05]  # (the last pass ends the run: no sleep)
 
 
 def test_the_lgsp_transport_refuses_clearly(settings):
