@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from chinhquyen.core.audit import record_event
+from chinhquyen.core.rows import update_row
 from chinhquyen.exchange import inbound
 from chinhquyen.exchange.models import Outbox, OutboxPayload, OutboxState
 from chinhquyen.exchange.transports import Outgoing, SendResult, Transport, TransportError, get_transport
@@ -108,7 +109,7 @@ def _sent(rows: list[tuple[Outbox, SendResult]]) -> None:
             row.remote_ids = result.remote_ids
             row.locked_until = None
             row.last_error_code = row.last_error = ""
-            row.save(update_fields=["attempts", "state", "sent_at", "remote_ids", "locked_until", "last_error_code", "last_error"])
+            update_row(row, ["attempts", "state", "sent_at", "remote_ids", "locked_until", "last_error_code", "last_error"])
             record_event(
                 action="exchange.sent",
                 object_type="exchange.outbox",

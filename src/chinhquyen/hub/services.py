@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from chinhquyen.core.errors import DomainError, NotFound, PermissionDenied
+from chinhquyen.core.rows import insert_ignoring, insert_row
 from chinhquyen.hub import evidence, routing
 from chinhquyen.hub.models import Blob, Connector, Delivery, DeliveryState, HubAgency, Message, MessageBlob
 
@@ -137,8 +138,10 @@ def _accept(
     if unknown:
         raise DomainError("hub.unknown_recipient", f"No connector receives mail for {', '.join(unknown)}.", fields={"to": unknown})
     try:
+        # Plain INSERTs (`core.rows`): every message passes here (W5); no receiver listens to
+        # these models' signals.
         with transaction.atomic():
-            message = Message.objects.create(
+            message = Message(
                 package_id=package_id,
                 sender=connector,
                 message_type=route.message_type,
@@ -149,12 +152,12 @@ def _accept(
                 sha256=sha256,
                 size=len(data),
             )
+            insert_row(message)
             for position, payload in enumerate(payloads):
-                # Stored once by hash (`split_payloads` hashed it): only its key is read back when it is already here.
-                if not Blob.objects.filter(sha256=payload.sha256).exists():
-                    Blob.objects.create(sha256=payload.sha256, size=len(payload.data), data=payload.data)
-                MessageBlob.objects.create(message=message, blob_id=payload.sha256, position=position)
-            deliveries = [Delivery.objects.create(message=message, to_code=code) for code in route.to_codes]
+                # Stored once by hash (`split_payloads` hashed it): kept as it is when already here.
+                insert_ignoring(Blob(sha256=payload.sha256, size=len(payload.data), data=payload.data), ["sha256"])
+                insert_row(MessageBlob(message=message, blob_id=payload.sha256, position=position))
+            deliveries = [insert_row(Delivery(message=message, to_code=code)) for code in route.to_codes]
             if route.status_code and route.status_code in STATUS_RANK | {"15": 0, "16": 0}:
                 _relay_status(route)
     except IntegrityError:
@@ -181,24 +184,28 @@ def _accept(
 
 
 def _relay_status(route: routing.Route) -> None:
-    """Note on the original deliveries what their recipient says (for `list_sent`)."""
-    ids = list(
-        Delivery.objects.filter(
-            message__message_type="edoc",
-            message__document_id=route.document_id,
-            message__from_code__in=route.to_codes,
-            to_code=route.from_code,
-        ).values_list("pk", flat=True)
-    )
-    if not ids:
+    """Note on the original deliveries what their recipient says (for `list_sent`).
+
+    One plain UPDATE (every status message passes here, W5). Only forward: the condition is in
+    the UPDATE itself, so that a concurrent relay for the same delivery is waited for and the
+    condition checked again on what it wrote (PostgreSQL)."""
+    if not route.to_codes:
         return
-    originals = Delivery.objects.filter(pk__in=ids)
+    quote = connection.ops.quote_name
+    delivery, message = quote(Delivery._meta.db_table), quote(Message._meta.db_table)
+    senders = ", ".join(["%s"] * len(route.to_codes))
+    sql = (
+        f"UPDATE {delivery} SET business_status = %s WHERE to_code = %s AND message_id IN"  # noqa: S608 - names from the models
+        f" (SELECT id FROM {message} WHERE message_type = 'edoc' AND document_id = %s AND from_code IN ({senders}))"
+    )
+    params: list[str] = [route.status_code, route.from_code, route.document_id, *route.to_codes]
     if route.status_code not in {"15", "16"}:
-        # Only forward. The condition is in the UPDATE itself, so that a concurrent relay for the
-        # same delivery is waited for and the condition checked again on what it wrote (PostgreSQL).
         rank = STATUS_RANK[route.status_code]
-        originals = originals.exclude(business_status__in=[code for code, other in STATUS_RANK.items() if other >= rank])
-    originals.update(business_status=route.status_code)
+        higher = [code for code, other in STATUS_RANK.items() if other >= rank]
+        sql += f" AND business_status NOT IN ({', '.join(['%s'] * len(higher))})"
+        params += higher
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def agency_codes(connector: Connector) -> QuerySet[HubAgency]:
