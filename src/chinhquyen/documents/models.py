@@ -307,6 +307,8 @@ class OutgoingRecipient(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["document", "code", "name"], name="recipient_unique")]
+        # Each status message from an outside recipient finds its row by the exchange's reference.
+        indexes = [models.Index(fields=["transport_reference", "code"], name="out_recipient_reference_idx")]
 
     def __str__(self) -> str:
         return self.name

@@ -16,7 +16,6 @@ import logging
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,24 +45,32 @@ def _new_document_id(message: Package | StatusMessage | None) -> str | None:
     return None
 
 
+_NEW_DOCUMENT_CONDITION = f"kind = '{MessageKind.PACKAGE.value}' AND business_type = 'new' AND NOT (state = '{InboxState.INVALID.value}')"
+
+
 def _find_existing(transport: str, item: Received, sha256: str, *, document_id: str | None = None) -> tuple[Inbox, bool] | None:
     """The row of this message, in one query: by the transport's id, else by its bytes, else (a new
     package, `document_id` given) the valid row of the same document — then True: the same
     document come again by another path, one incoming document."""
-    match = Q(transport=transport, remote_id=item.remote_id) | Q(recipient_code=item.recipient_code, sha256=sha256)
+    # A plain statement for the keys (every message asks; almost none is found), the row itself
+    # through the ORM only when found. Each branch has its unique index.
+    table = connection.ops.quote_name(Inbox._meta.db_table)
+    sql = f"SELECT id, transport, remote_id, recipient_code, sha256 FROM {table} WHERE (transport = %s AND remote_id = %s) OR (recipient_code = %s AND sha256 = %s)"  # noqa: S608 - names from the model
+    params = [transport, item.remote_id, item.recipient_code, sha256]
     if document_id is not None:
-        match |= Q(recipient_code=item.recipient_code, document_id=document_id, kind=MessageKind.PACKAGE, business_type="new") & ~Q(
-            state=InboxState.INVALID
-        )
-    found = list(Inbox.objects.filter(match).order_by("id")[:3])
-    for same in (
-        lambda row: row.transport == transport and row.remote_id == item.remote_id,
-        lambda row: row.recipient_code == item.recipient_code and row.sha256 == sha256,
-    ):
-        for row in found:
-            if same(row):
-                return row, False
-    return (found[0], True) if found else None
+        # The constants written out, so that the planner can use the partial unique index
+        # `inbox_unique_new_document` (its condition must show in the query, not in parameters).
+        sql += f" OR (recipient_code = %s AND document_id = %s AND {_NEW_DOCUMENT_CONDITION})"
+        params += [item.recipient_code, document_id]
+    with connection.cursor() as cursor:
+        cursor.execute(sql + " ORDER BY id LIMIT 3", params)
+        found = cursor.fetchall()
+    if not found:
+        return None
+    by_id = [pk for pk, t, remote, _r, _s in found if t == transport and remote == item.remote_id]
+    by_bytes = [pk for pk, _t, _remote, recipient, digest in found if recipient == item.recipient_code and digest == sha256]
+    chosen = (by_id or by_bytes or [found[0][0]])[0]
+    return Inbox.objects.get(pk=chosen), not (by_id or by_bytes)
 
 
 def _again(existing: tuple[Inbox, bool]) -> Outcome:

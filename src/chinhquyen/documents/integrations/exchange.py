@@ -26,7 +26,7 @@ import logging
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.errors import DomainError
@@ -115,15 +115,19 @@ def on_status(status: Any) -> None:
     from chinhquyen.documents import services
     from chinhquyen.documents.models import OutgoingRecipient
 
-    recipient = (
-        OutgoingRecipient.objects.filter(transport=NAME, transport_reference=status.document_id[:200], code=status.from_code)
-        .order_by("-pk")
-        .first()
-    )
-    if recipient is None:
+    # The key only, in one plain statement (`out_recipient_reference_idx`): every status received
+    # asks (W5), and `record_recipient_status` reads the row itself.
+    table = connection.ops.quote_name(OutgoingRecipient._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {table} WHERE transport_reference = %s AND code = %s AND transport = %s ORDER BY id DESC LIMIT 1",  # noqa: S608 - names from the model
+            [status.document_id[:200], status.from_code, NAME],
+        )
+        found = cursor.fetchone()
+    if found is None:
         logger.info("status %s for %s from %s: no such recipient here", status.status_code, status.document_id, status.from_code)
         return
-    services.record_recipient_status(recipient_id=recipient.pk, status_code=status.status_code, description=status.description)
+    services.record_recipient_status(recipient_id=found[0], status_code=status.status_code, description=status.description)
 
 
 def timelines(document: Any, recipients: list[Any]) -> list[tuple[Any, list[Any]]]:
