@@ -16,7 +16,6 @@ reported as such without losing the document.
 
 from __future__ import annotations
 
-import base64
 import binascii
 import datetime as dt
 import hashlib
@@ -320,6 +319,19 @@ def _unzip(data: bytes, name: str, budget: int, limits: Limits) -> bytes:
     return out.getvalue()
 
 
+#: What `str.split()` takes for whitespace among ASCII characters.
+_ASCII_SPACES = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
+
+
+def _base64(text: str) -> bytes:
+    """Strict base64 (only its alphabet and final padding), line breaks and spaces allowed between
+    the characters as real systems wrap it. The text is copied without them only when it has some
+    (an attachment is most of a message)."""
+    if not text.isascii() or any(space in text for space in _ASCII_SPACES):
+        text = "".join(text.split())
+    return binascii.a2b_base64(text, strict_mode=True)
+
+
 def _attachments(root: etree._Element, body: etree._Element | None, limits: Limits) -> tuple[Attachment, ...]:
     manifest = _find(body, "edXMLManifest")
     references: dict[str, dict[str, str]] = {}
@@ -360,7 +372,7 @@ def _attachments(root: etree._Element, body: etree._Element | None, limits: Limi
         if payload is None:
             raise _missing("AttachmentEncoded/Attachment/ContentTransferEncoded")
         try:
-            raw = base64.b64decode("".join((payload.text or "").split()), validate=True)
+            raw = _base64(payload.text or "")
         except (binascii.Error, ValueError):
             raise CodecError("edxml.bad_base64", _("The attachment %(name)s is not valid base64.") % {"name": name[:80]}) from None
         data = _unzip(raw, name, budget, limits) if content_type in _ZIP_TYPES else raw
