@@ -188,10 +188,18 @@ def report_status(
     returns None; a lower one is refused (`exchange.status_backwards`).
     """
     with transaction.atomic():
-        row = Inbox.objects.select_for_update().filter(pk=inbound.pk if isinstance(inbound, Inbox) else inbound).first()
+        row = _locked_inbox(inbound.pk if isinstance(inbound, Inbox) else inbound)
         if row is None or row.kind != MessageKind.PACKAGE or row.state == InboxState.INVALID:
             raise NotFound("exchange.inbound_not_found", _("There is no such incoming package."))
         return report_status_on(row, code=code, description=description, staff=staff, actor=actor)
+
+
+def _locked_inbox(pk: int) -> Inbox | None:
+    """The inbox row `pk`, locked until commit: a raw query (no query building; each status a
+    receiver answers reads it, W5), the row built by the ORM from what it returns."""
+    table = connection.ops.quote_name(Inbox._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    return next(iter(Inbox.objects.raw(f"SELECT * FROM {table} WHERE id = %s{lock}", [pk])), None)  # noqa: S608 - names from the model
 
 
 def report_status_on(
