@@ -5,9 +5,11 @@ exchange and by the office's tests once it registers its handler."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import requests
+import urllib3
 from requests.adapters import BaseAdapter
 from requests.structures import CaseInsensitiveDict
 
@@ -51,7 +53,10 @@ class DjangoClientAdapter(BaseAdapter):
         )
         response = requests.Response()
         response.status_code = answer.status_code
-        response._content = answer.content
+        # As `requests` builds it from a socket: the body read from `raw` when asked for.
+        response.raw = urllib3.HTTPResponse(
+            body=io.BytesIO(answer.content), headers=dict(answer.items()), status=answer.status_code, preload_content=False
+        )
         response.headers = CaseInsensitiveDict({k: v for k, v in answer.items()})
         response.url = request.url or ""
         response.request = request

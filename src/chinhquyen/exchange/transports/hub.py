@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlencode, urlparse
 
 import requests
+import urllib3
 from django.conf import settings
 
 from chinhquyen.exchange.transports.base import (
@@ -107,14 +108,23 @@ class HubTransport(Transport):
         )
 
     def _request(
-        self, method: str, path: str, *, params: dict[str, Any] | None = None, body: bytes = b"", headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: bytes = b"",
+        headers: dict[str, str] | None = None,
+        stream: bool = False,
     ) -> requests.Response:
         query = urlencode(sorted((k, str(v)) for k, v in (params or {}).items() if v not in (None, "")))
         relative = path + (f"?{query}" if query else "")
         signed = sign_headers(connector=self.connector, secret=self.secret, method=method, path=self.base_path + relative, body=body)
         all_headers = {**signed, **(headers or {})}
         try:
-            response = self.session.request(method, self.base_url + relative, data=body or None, headers=all_headers, timeout=self.timeout)
+            response = self.session.request(
+                method, self.base_url + relative, data=body or None, headers=all_headers, timeout=self.timeout, stream=stream
+            )
         except requests.RequestException as exc:
             raise TransportError("exchange.hub_unreachable", f"The hub cannot be reached: {exc.__class__.__name__}") from None
         if response.status_code < 300:
@@ -216,7 +226,7 @@ class HubTransport(Transport):
         if not with_content:
             body = self._request("GET", "received/", params=params).json()
             return [self._received(item) for item in body.get("results", [])]
-        raw = self._request("GET", "received/batch/", params=params).content
+        raw = self._read_whole(self._request("GET", "received/batch/", params=params, stream=True))
         newline = raw.find(b"\n")
         try:
             entries = json.loads(raw[:newline])["results"] if newline >= 0 else None
@@ -231,6 +241,19 @@ class HubTransport(Transport):
             items.append(self._received(entry, raw[position : position + size]))
             position += size
         return items
+
+    @staticmethod
+    def _read_whole(response: requests.Response) -> bytes:
+        """The body in one read (megabytes of messages: `.content` reads them 10 KB at a time, a
+        Python loop that cost the receiving worker more than parsing them), the connection then
+        given back to the pool."""
+        try:
+            data = bytes(response.raw.read(decode_content=True))
+        except (requests.RequestException, OSError, urllib3.exceptions.HTTPError) as exc:
+            response.close()
+            raise TransportError("exchange.hub_unreachable", f"The hub's answer was cut off: {exc.__class__.__name__}") from None
+        response.raw.release_conn()  # read to the end: the connection can carry the next request
+        return data
 
     def fetch(self, remote_id: str) -> bytes:
         return self._request("GET", f"received/{remote_id}/").content
