@@ -186,25 +186,32 @@ def _accept(
 def _relay_status(route: routing.Route) -> None:
     """Note on the original deliveries what their recipient says (for `list_sent`).
 
-    One plain UPDATE (every status message passes here, W5). Only forward: the condition is in
+    Plain statements, each on its own index (every status message passes here, W5): the
+    documents by DocumentId, their deliveries by message, then one UPDATE by key. Asked as one
+    query with the agency codes in it, SQLite (no statistics) walked every delivery to the
+    recipient instead — a cost growing with the hub's history. Only forward: the condition is in
     the UPDATE itself, so that a concurrent relay for the same delivery is waited for and the
     condition checked again on what it wrote (PostgreSQL)."""
     if not route.to_codes:
         return
     quote = connection.ops.quote_name
     delivery, message = quote(Delivery._meta.db_table), quote(Message._meta.db_table)
-    senders = ", ".join(["%s"] * len(route.to_codes))
-    sql = (
-        f"UPDATE {delivery} SET business_status = %s WHERE to_code = %s AND message_id IN"  # noqa: S608 - names from the models
-        f" (SELECT id FROM {message} WHERE message_type = 'edoc' AND document_id = %s AND from_code IN ({senders}))"
-    )
-    params: list[str] = [route.status_code, route.from_code, route.document_id, *route.to_codes]
-    if route.status_code not in {"15", "16"}:
-        rank = STATUS_RANK[route.status_code]
-        higher = [code for code, other in STATUS_RANK.items() if other >= rank]
-        sql += f" AND business_status NOT IN ({', '.join(['%s'] * len(higher))})"
-        params += higher
     with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, from_code FROM {message} WHERE document_id = %s AND message_type = 'edoc'", [route.document_id])  # noqa: S608 - names from the models
+        messages = [pk for pk, from_code in cursor.fetchall() if from_code in route.to_codes]
+        if not messages:
+            return
+        cursor.execute(f"SELECT id, to_code FROM {delivery} WHERE message_id IN ({', '.join(['%s'] * len(messages))})", messages)  # noqa: S608
+        originals = [pk for pk, to_code in cursor.fetchall() if to_code == route.from_code]
+        if not originals:
+            return
+        sql = f"UPDATE {delivery} SET business_status = %s WHERE id IN ({', '.join(['%s'] * len(originals))})"  # noqa: S608
+        params: list[object] = [route.status_code, *originals]
+        if route.status_code not in {"15", "16"}:
+            rank = STATUS_RANK[route.status_code]
+            higher = [code for code, other in STATUS_RANK.items() if other >= rank]
+            sql += f" AND business_status NOT IN ({', '.join(['%s'] * len(higher))})"
+            params += higher
         cursor.execute(sql, params)
 
 

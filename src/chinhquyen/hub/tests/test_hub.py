@@ -367,3 +367,27 @@ def test_a_payload_that_is_not_plain_base64_is_read_with_the_whole_message(hub, 
         assert answer.status_code in {201, 422}  # well-formed or not, as the whole message is
     else:
         assert answer.status_code == 422 and answer.json()["code"] == "hub.invalid_message"  # a bare & is not XML
+
+
+def test_relaying_a_status_reads_by_document_not_by_recipient(hub):
+    """Each status the hub relays finds its document's deliveries through the DocumentId and
+    message indexes, never by walking every delivery to the recipient (which grows with the hub's
+    history). SQLite has no statistics to choose well: its plans are checked."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    a, b = hub
+    for number in ("1", "2", "3"):
+        a.send(_package("000.00.01.H99", ["000.00.02.H99"], number=number), f"p-{number}")
+    with CaptureQueriesContext(connection) as queries:
+        b.send(_status("000.00.02.H99", "000.00.01.H99", "03", number="2"), "s-1", "status")
+    relay = [q["sql"] for q in queries.captured_queries if "business_status" in q["sql"] or "message_type = 'edoc'" in q["sql"]]
+    assert len(relay) >= 3
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            for sql in relay:
+                cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+                assert "hub_mailbox_idx" not in plan and "SCAN" not in plan, (sql, plan)
+    statuses = sorted(r["business_status"] for r in a.call("GET", "sent/?message_type=edoc").json()["results"])
+    assert statuses == ["", "", "03"]  # the second document's delivery only
