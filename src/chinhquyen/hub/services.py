@@ -206,7 +206,7 @@ def _relay_status(route: routing.Route) -> None:
         if not originals:
             return
         sql = f"UPDATE {delivery} SET business_status = %s WHERE id IN ({', '.join(['%s'] * len(originals))})"  # noqa: S608
-        params: list[object] = [route.status_code, *originals]
+        params: list[str | int] = [route.status_code, *originals]
         if route.status_code not in {"15", "16"}:
             rank = STATUS_RANK[route.status_code]
             higher = [code for code, other in STATUS_RANK.items() if other >= rank]

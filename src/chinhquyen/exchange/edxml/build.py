@@ -12,12 +12,12 @@ What we emit is checked against `edxml.xsd` by the tests (and by `validate()` on
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import io
 import zipfile
 import zlib
 
+import pybase64
 from lxml import etree
 
 from chinhquyen.exchange.edxml.model import (
@@ -209,7 +209,7 @@ def package_tree(package: Package, *, signature_placeholder: bool = False) -> et
                 description.text = attachment.description
             etree.SubElement(node, _E + "ContentType").text = "application/zip"
             payload = etree.SubElement(node, _E + "ContentTransferEncoded", nsmap={"edXML": NS})
-            payload.text = base64.b64encode(zip_file(attachment.name, attachment.data)).decode("ascii")
+            payload.text = pybase64.b64encode(zip_file(attachment.name, attachment.data)).decode("ascii")
     return root
 
 
