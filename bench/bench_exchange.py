@@ -53,6 +53,16 @@ COUNTS = {"5k": 300, "300k": 200, "5m": 20}
 COMMITS_PER_PACKAGE = 8
 
 
+def floor_per_s(floors: dict[str, float], size: int) -> float:
+    """The machine's floor for packages of `size` bytes (see the module's doc)."""
+    return min(
+        floors["rsa2048_verify_per_s"],
+        floors["sha256_bytes_per_s"] / size,
+        floors["lxml_parse_bytes_per_s"] / (size * 4 / 3),
+        floors["durable_commits_per_s"] / COMMITS_PER_PACKAGE,
+    )
+
+
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
@@ -432,6 +442,8 @@ def run_processes(
             saturated = sorted(runs, key=lambda run: float(run["per_s"]))[len(runs) // 2]
             if repeat > 1:
                 saturated = {**saturated, "runs_per_s": [round(float(run["per_s"]), 1) for run in runs]}
+            floor = floor_per_s(floors, size)
+            saturated = {**saturated, "floor_per_s": floor, "r_phys": float(saturated["per_s"]) / floor}
             if saturated_only:
                 results[label] = {"saturated": saturated}
                 print(f"{label}: saturated {saturated}", flush=True)
@@ -476,7 +488,7 @@ def main() -> None:
         print("floor: " + ", ".join(f"{k} {v:,.0f}" for k, v in floors.items()))
         print(
             f"{'size':>6} {'sat. pkg/s':>10} {'with start':>10} {'offered/s':>9} {'paced pkg/s':>11} {'p50 s':>7} {'p95 s':>7} {'p95 03 back':>11}"
-            f" {'CPU ms/pkg':>10} {'CPU-bound/s':>11}  CPU ms/pkg by process"
+            f" {'floor/s':>8} {'R_phys':>6} {'CPU ms/pkg':>10} {'CPU-bound/s':>11}  CPU ms/pkg by process"
         )
         for label, run in runs.items():
             sat, paced = run["saturated"], run.get("paced")
@@ -488,7 +500,7 @@ def main() -> None:
             )
             print(
                 f"{label:>6} {sat['per_s']:>10.1f} {sat['per_s_from_first_queued']:>10.1f} {shown}"
-                f" {sum(sat['cpu_ms_per_package'].values()):>10.1f} {sat['cpu_bound_per_s']:>11.1f}  {sat['cpu_ms_per_package']}"
+                f" {sat['floor_per_s']:>8.1f} {sat['r_phys']:>6.3f} {sum(sat['cpu_ms_per_package'].values()):>10.1f} {sat['cpu_bound_per_s']:>11.1f}  {sat['cpu_ms_per_package']}"
             )
         out = Path(args.results) if args.results else ROOT / "bench" / "results"
         out.mkdir(parents=True, exist_ok=True)
@@ -503,13 +515,7 @@ def main() -> None:
     for label in args.sizes.split(","):
         size = SIZES[label]
         results[label] = run_size(label, size, COUNTS[label])
-        encoded = size * 4 / 3
-        floor = min(
-            floors["rsa2048_verify_per_s"],
-            floors["sha256_bytes_per_s"] / size,
-            floors["lxml_parse_bytes_per_s"] / encoded,
-            floors["durable_commits_per_s"] / COMMITS_PER_PACKAGE,
-        )
+        floor = floor_per_s(floors, size)
         results[label]["floor_per_s"] = floor
         results[label]["r_phys"] = results[label]["per_s"] / floor
     machine = {"nproc": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(), "database": connection.vendor}
