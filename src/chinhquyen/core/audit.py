@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from chinhquyen.core.middleware import current_client_address, current_request_id
 from chinhquyen.core.models import AuditChainHead, AuditEvent
-from chinhquyen.core.rows import chain_head_update, insert_row, insert_statement, locked_chain_head
+from chinhquyen.core.rows import chain_head_update, insert_row, insert_statement, locked_chain_head, mark_inserted
 
 GENESIS_HASH = "0" * 64
 
@@ -86,9 +86,7 @@ def record_event(
         with connection.cursor() as cursor:
             statement = f"WITH e AS ({insert}) {move_head} RETURNING (SELECT id FROM e)"  # noqa: S608 - built from the model
             cursor.execute(statement, [*values, event.sequence, event.hash])
-            event.pk = cursor.fetchone()[0]
-        event._state.adding = False
-        event._state.db = connection.alias
+            mark_inserted(event, cursor.fetchone()[0])
         return event
     insert_row(event)
     with connection.cursor() as cursor:

@@ -21,6 +21,25 @@ from django.db.models.fields import AutoFieldMixin, Field
 
 _M = TypeVar("_M", bound=Model)
 
+
+def table(model: type[Model]) -> str:
+    """`model`'s table name, quoted for the connection: for the plain statements of hot paths."""
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def for_update() -> str:
+    """` FOR UPDATE` where the database locks rows that way (PostgreSQL); SQLite's IMMEDIATE
+    transactions already serialise writers."""
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
+
+
+def mark_inserted(instance: Model, pk: Any) -> None:
+    """Set what `save()` would on a row just inserted: its key, and that it is in the database."""
+    instance.pk = pk
+    instance._state.adding = False
+    instance._state.db = connection.alias
+
+
 _SQL: dict[tuple[type[Model], str], tuple[str, list[Any]]] = {}
 
 
@@ -35,7 +54,7 @@ def _statement(model: type[Model]) -> tuple[str, list[Any]]:
         columns = ", ".join(quote(f.column) for f in fields)
         marks = ", ".join(["%s"] * len(fields))
         _SQL[key] = (
-            f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks}) RETURNING {quote(meta.pk.column)}",  # noqa: S608 - names from the model
+            f"INSERT INTO {table(model)} ({columns}) VALUES ({marks}) RETURNING {quote(meta.pk.column)}",  # noqa: S608 - names from the model
             fields,
         )
     return _SQL[key]
@@ -61,9 +80,7 @@ def insert_row(instance: _M) -> _M:
     sql, values = insert_statement(instance)
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
-        instance.pk = cursor.fetchone()[0]
-    instance._state.adding = False
-    instance._state.db = connection.alias
+        mark_inserted(instance, cursor.fetchone()[0])
     return instance
 
 
@@ -80,9 +97,7 @@ def insert_ignoring(instance: Model, conflict_fields: Sequence[str]) -> bool:
         row = cursor.fetchone()
     if row is None:
         return False
-    instance.pk = row[0]
-    instance._state.adding = False
-    instance._state.db = connection.alias
+    mark_inserted(instance, row[0])
     return True
 
 
@@ -111,7 +126,7 @@ def update_row(instance: Model, fields: Sequence[str]) -> int:
         chosen = [_concrete(model, name) for name in fields]
         quote = connection.ops.quote_name
         sets = ", ".join(f"{quote(str(f.column))} = %s" for f in chosen)
-        _UPDATE[key] = (f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(str(meta.pk.column))} = %s", chosen)  # type: ignore[union-attr]  # noqa: S608 - names from the model
+        _UPDATE[key] = (f"UPDATE {table(model)} SET {sets} WHERE {quote(str(meta.pk.column))} = %s", chosen)  # type: ignore[union-attr]  # noqa: S608 - names from the model
     sql, chosen = _UPDATE[key]
     values = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in chosen]
     with connection.cursor() as cursor:
@@ -121,7 +136,7 @@ def update_row(instance: Model, fields: Sequence[str]) -> int:
 
 def chain_head_update(model: type[Model]) -> str:
     """The statement that moves a hash chain's head (`locked_chain_head`) to a new (sequence, hash)."""
-    return f"UPDATE {connection.ops.quote_name(model._meta.db_table)} SET last_sequence = %s, last_hash = %s WHERE id = 1"  # noqa: S608 - names from the model
+    return f"UPDATE {table(model)} SET last_sequence = %s, last_hash = %s WHERE id = 1"  # noqa: S608 - names from the model
 
 
 def locked_chain_head(model: type[Model], genesis: str) -> tuple[int, str]:
@@ -130,9 +145,7 @@ def locked_chain_head(model: type[Model], genesis: str) -> tuple[int, str]:
     (`SELECT … FOR UPDATE`; SQLite's IMMEDIATE transactions already serialise writers); created at
     the chain's first entry. One plain statement: every state change passes here while holding
     its other locks (W3), and the ORM's query building cost more than the statement."""
-    table = connection.ops.quote_name(model._meta.db_table)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    read = f"SELECT last_sequence, last_hash FROM {table} WHERE id = 1{lock}"  # noqa: S608 - names from the model
+    read = f"SELECT last_sequence, last_hash FROM {table(model)} WHERE id = 1{for_update()}"  # noqa: S608 - names from the model
     with connection.cursor() as cursor:
         cursor.execute(read)
         row = cursor.fetchone()

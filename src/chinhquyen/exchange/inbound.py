@@ -10,7 +10,6 @@ a crash anywhere means the node offers the message again and `record` finds it a
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import logging
 from typing import Any
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.audit import record_event
-from chinhquyen.core.rows import insert_ignoring, insert_row, update_row
+from chinhquyen.core.rows import for_update, insert_ignoring, insert_row, table, update_row
 from chinhquyen.exchange import edxml, registry
 from chinhquyen.exchange.edxml import CodecError, ExchangeStatus, Package, StatusMessage
 from chinhquyen.exchange.models import Inbox, InboxPayload, InboxState, MessageKind, RecipientStatus
@@ -54,8 +53,7 @@ def _find_existing(transport: str, item: Received, sha256: str, *, document_id: 
     document come again by another path, one incoming document."""
     # A plain statement for the keys (every message asks; almost none is found), the row itself
     # through the ORM only when found. Each branch has its unique index.
-    table = connection.ops.quote_name(Inbox._meta.db_table)
-    sql = f"SELECT id, transport, remote_id, recipient_code, sha256 FROM {table} WHERE (transport = %s AND remote_id = %s) OR (recipient_code = %s AND sha256 = %s)"  # noqa: S608 - names from the model
+    sql = f"SELECT id, transport, remote_id, recipient_code, sha256 FROM {table(Inbox)} WHERE (transport = %s AND remote_id = %s) OR (recipient_code = %s AND sha256 = %s)"  # noqa: S608 - names from the model
     params = [transport, item.remote_id, item.recipient_code, sha256]
     if document_id is not None:
         # The constants written out, so that the planner can use the partial unique index
@@ -200,18 +198,15 @@ def _record_package(transport: str, item: Received, data: bytes, parsed: edxml.P
     # A status that came before its document (a recall request) is applied now. Looked for with
     # one plain statement (every package asks; almost none finds one): `inbox_state_idx`.
     with connection.cursor() as cursor:
-        cursor.execute(_waiting_sql(), [MessageKind.STATUS, InboxState.WAITING, row.recipient_code, row.document_id])
+        cursor.execute(
+            f"SELECT id FROM {table(Inbox)} WHERE kind = %s AND state = %s AND recipient_code = %s AND document_id = %s",  # noqa: S608 - names from the model
+            [MessageKind.STATUS, InboxState.WAITING, row.recipient_code, row.document_id],
+        )
         waiting_ids = [found for (found,) in cursor.fetchall()]
     if waiting_ids:
         for waiting in Inbox.objects.filter(pk__in=waiting_ids).order_by("id"):
             _apply_status(waiting, _status_of(waiting))
     return row
-
-
-@functools.cache
-def _waiting_sql() -> str:
-    table = connection.ops.quote_name(Inbox._meta.db_table)
-    return f"SELECT id FROM {table} WHERE kind = %s AND state = %s AND recipient_code = %s AND document_id = %s"  # noqa: S608 - names from the model
 
 
 def dispatch(row: Inbox, *, package: Package | None = None) -> None:
@@ -347,9 +342,7 @@ def _recipient_status(document_id: str, recipient_code: str) -> RecipientStatus:
     """The sender's record of one recipient's status for a document, locked until commit (created
     if the package was queued before the record existed). Plain statements: every status received
     passes here (W5), and `RecipientStatus` has no signal receivers."""
-    table = connection.ops.quote_name(RecipientStatus._meta.db_table)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    read = f"SELECT id, status_code, description, recall_status FROM {table} WHERE document_id = %s AND recipient_code = %s{lock}"  # noqa: S608 - names from the model
+    read = f"SELECT id, status_code, description, recall_status FROM {table(RecipientStatus)} WHERE document_id = %s AND recipient_code = %s{for_update()}"  # noqa: S608 - names from the model
     with connection.cursor() as cursor:
         cursor.execute(read, [document_id, recipient_code])
         found = cursor.fetchone()

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from chinhquyen.core.audit import record_event
 from chinhquyen.core.errors import DomainError, NotFound
-from chinhquyen.core.rows import insert_ignoring, insert_row, update_row
+from chinhquyen.core.rows import for_update, insert_ignoring, insert_row, table, update_row
 from chinhquyen.exchange import edxml
 from chinhquyen.exchange.edxml import BusinessType, ExchangeStatus, Organ, Package, StaffInfo, StatusMessage
 from chinhquyen.exchange.edxml.model import full_code
@@ -57,10 +57,10 @@ def organ_for(code: str, *, name: str = "") -> Organ:
 
     # Two columns in one plain statement: every status message a receiver answers asks this (W5),
     # and building the ORM query cost ten times the statement.
-    table = connection.ops.quote_name(Agency._meta.db_table)
+    agencies = table(Agency)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT a.name, p.name FROM {table} a LEFT JOIN {table} p ON p.id = a.parent_id"  # noqa: S608 - names from the model
+            f"SELECT a.name, p.name FROM {agencies} a LEFT JOIN {agencies} p ON p.id = a.parent_id"  # noqa: S608 - names from the model
             " WHERE a.code = %s ORDER BY a.valid_from DESC LIMIT 1",
             [code],
         )
@@ -197,61 +197,59 @@ def report_status(
 def _locked_inbox(pk: int) -> Inbox | None:
     """The inbox row `pk`, locked until commit: a raw query (no query building; each status a
     receiver answers reads it, W5), the row built by the ORM from what it returns."""
-    table = connection.ops.quote_name(Inbox._meta.db_table)
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-    return next(iter(Inbox.objects.raw(f"SELECT * FROM {table} WHERE id = %s{lock}", [pk])), None)  # noqa: S608 - names from the model
+    return next(iter(Inbox.objects.raw(f"SELECT * FROM {table(Inbox)} WHERE id = %s{for_update()}", [pk])), None)  # noqa: S608 - names from the model
 
 
 def report_status_on(
     row: Inbox, *, code: str, description: str = "", staff: StaffInfo | dict[str, str] | None = None, actor: Any | None = None
 ) -> Outbox | None:
     """`report_status` for an inbox row the caller holds locked in its transaction (read with
-    `select_for_update`, or inserted by it: `inbound.record` answers 01 on the row it just wrote)."""
-    with transaction.atomic():
-        code = parse_status_code(code).value if code.strip() else code
-        if code not in RECEIVER_CODES:
-            raise DomainError("exchange.status_not_allowed", _("A receiver cannot send status %(code)s.") % {"code": code})
-        if code == ExchangeStatus.REJECTED and not description.strip():
-            raise DomainError(
-                "exchange.reason_required", _("Give the reason for rejecting the document."), fields={"description": "required"}
-            )
-        if code in RECALL_ANSWERS:
-            if row.recall_status in RECALL_ANSWERS:
-                if row.recall_status == code:
-                    return None
-                raise DomainError("exchange.status_backwards", _("The recall was already answered."))
-            if row.recall_status != ExchangeStatus.RECALL_REQUESTED and row.business_type not in {"recall", "update", "replace"}:
-                raise DomainError("exchange.no_recall_pending", _("No recall or update was asked for this document."))
-            row.recall_status = code
-        else:
-            current = STATUS_RANK.get(row.reported_status, 0)
-            if row.reported_status == code:
+    `select_for_update`, or inserted by it: `inbound.record` answers 01 on the row it just wrote).
+    Runs in that transaction (no savepoint of its own: a refusal comes before any write)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("report_status_on must run inside the transaction that holds the inbox row")
+    code = parse_status_code(code).value if code.strip() else code
+    if code not in RECEIVER_CODES:
+        raise DomainError("exchange.status_not_allowed", _("A receiver cannot send status %(code)s.") % {"code": code})
+    if code == ExchangeStatus.REJECTED and not description.strip():
+        raise DomainError("exchange.reason_required", _("Give the reason for rejecting the document."), fields={"description": "required"})
+    if code in RECALL_ANSWERS:
+        if row.recall_status in RECALL_ANSWERS:
+            if row.recall_status == code:
                 return None
-            if STATUS_RANK[code] <= current:
-                raise DomainError(
-                    "exchange.status_backwards",
-                    _("Status %(code)s cannot follow %(current)s: statuses only move forward.")
-                    % {"code": code, "current": row.reported_status},
-                )
-            row.reported_status = code
-        update_row(row, ["reported_status", "recall_status"])
-        message = _status_message(inbound=row, code=code, description=description, staff=_staff(staff))
-        out = _add_outbox(
-            kind=MessageKind.STATUS,
-            data=edxml.build_status(message, signing_key=_signing_key()),
-            sender_code=row.recipient_code,
-            recipient_codes=[row.sender_code],
-            document_id=row.document_id,
-            status_code=code,
-            inbox=row,
-        )
-        record_event(
-            action="exchange.status_queued",
-            actor=actor,
-            object_type="exchange.inbox",
-            object_id=row.pk,
-            summary={"document_id": row.document_id, "status": code, "to": row.sender_code},
-        )
+            raise DomainError("exchange.status_backwards", _("The recall was already answered."))
+        if row.recall_status != ExchangeStatus.RECALL_REQUESTED and row.business_type not in {"recall", "update", "replace"}:
+            raise DomainError("exchange.no_recall_pending", _("No recall or update was asked for this document."))
+        row.recall_status = code
+    else:
+        current = STATUS_RANK.get(row.reported_status, 0)
+        if row.reported_status == code:
+            return None
+        if STATUS_RANK[code] <= current:
+            raise DomainError(
+                "exchange.status_backwards",
+                _("Status %(code)s cannot follow %(current)s: statuses only move forward.")
+                % {"code": code, "current": row.reported_status},
+            )
+        row.reported_status = code
+    update_row(row, ["reported_status", "recall_status"])
+    message = _status_message(inbound=row, code=code, description=description, staff=_staff(staff))
+    out = _add_outbox(
+        kind=MessageKind.STATUS,
+        data=edxml.build_status(message, signing_key=_signing_key()),
+        sender_code=row.recipient_code,
+        recipient_codes=[row.sender_code],
+        document_id=row.document_id,
+        status_code=code,
+        inbox=row,
+    )
+    record_event(
+        action="exchange.status_queued",
+        actor=actor,
+        object_type="exchange.inbox",
+        object_id=row.pk,
+        summary={"document_id": row.document_id, "status": code, "to": row.sender_code},
+    )
     return out
 
 

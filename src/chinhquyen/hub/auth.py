@@ -28,7 +28,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
-from chinhquyen.core.rows import insert_ignoring
+from chinhquyen.core.rows import insert_ignoring, table
 from chinhquyen.hub.models import Connector, Nonce
 
 SCHEME = "CHINHQUYEN-HUB-HMAC-SHA256"
@@ -102,9 +102,8 @@ def check_request(*, headers: Any, method: str, path: str, body: bytes, now: flo
 def _active_connector(name: str) -> Connector | None:
     """The active connector called `name`, in one plain statement (every request asks, W5); its
     other fields load if something reads them."""
-    table = connection.ops.quote_name(Connector._meta.db_table)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, name, secret, can_manage_directory FROM {table} WHERE name = %s AND active", [name])  # noqa: S608 - names from the model
+        cursor.execute(f"SELECT id, name, secret, can_manage_directory FROM {table(Connector)} WHERE name = %s AND active", [name])  # noqa: S608 - names from the model
         found = cursor.fetchone()
     if found is None:
         return None

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from chinhquyen.core.errors import DomainError, NotFound, PermissionDenied
-from chinhquyen.core.rows import insert_ignoring, insert_row
+from chinhquyen.core.rows import insert_ignoring, insert_row, table
 from chinhquyen.hub import evidence, routing
 from chinhquyen.hub.models import Blob, Connector, Delivery, DeliveryState, HubAgency, Message, MessageBlob
 
@@ -194,8 +194,7 @@ def _relay_status(route: routing.Route) -> None:
     condition checked again on what it wrote (PostgreSQL)."""
     if not route.to_codes:
         return
-    quote = connection.ops.quote_name
-    delivery, message = quote(Delivery._meta.db_table), quote(Message._meta.db_table)
+    delivery, message = table(Delivery), table(Message)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT id, from_code FROM {message} WHERE document_id = %s AND message_type = 'edoc'", [route.document_id])  # noqa: S608 - names from the models
         messages = [pk for pk, from_code in cursor.fetchall() if from_code in route.to_codes]

@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.rows import table
 from chinhquyen.documents import hooks
 
 logger = logging.getLogger(__name__)
@@ -117,10 +118,9 @@ def on_status(status: Any) -> None:
 
     # The key only, in one plain statement (`out_recipient_reference_idx`): every status received
     # asks (W5), and `record_recipient_status` reads the row itself.
-    table = connection.ops.quote_name(OutgoingRecipient._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id FROM {table} WHERE transport_reference = %s AND code = %s AND transport = %s ORDER BY id DESC LIMIT 1",  # noqa: S608 - names from the model
+            f"SELECT id FROM {table(OutgoingRecipient)} WHERE transport_reference = %s AND code = %s AND transport = %s ORDER BY id DESC LIMIT 1",  # noqa: S608 - names from the model
             [status.document_id[:200], status.from_code, NAME],
         )
         found = cursor.fetchone()
@@ -154,10 +154,9 @@ def _agency(code: str) -> Any:
     rare on a province's axis)."""
     from chinhquyen.organizations.models import Agency
 
-    table = connection.ops.quote_name(Agency._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id FROM {table} WHERE code = %s AND valid_to IS NULL ORDER BY valid_from DESC LIMIT 1",  # noqa: S608 - names from the model
+            f"SELECT id FROM {table(Agency)} WHERE code = %s AND valid_to IS NULL ORDER BY valid_from DESC LIMIT 1",  # noqa: S608 - names from the model
             [code],
         )
         found = cursor.fetchone()
