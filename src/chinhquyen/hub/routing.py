@@ -101,9 +101,8 @@ def plain_base64(payloads: list[bytes]) -> bool:
 
 
 def _payload_spans(data: bytes) -> Iterator[tuple[int, int]]:
-    """(start, end) of each attachment text, in order. The text is
-    found with `bytes.find` (base64 is most of a message, and a regular expression walked it a
-    character at a time: W5)."""
+    """(start, end) of each attachment text, in order, found with `bytes.find` (base64 is most
+    of a message, and a regular expression walked it a character at a time: W5)."""
     position = 0
     while (opening := _OPEN_RE.search(data, position)) is not None:
         start = opening.end()
