@@ -26,6 +26,9 @@ if not DEBUG and not TESTING and SECRET_KEY == DEFAULT_SECRET_KEY:
     )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+#: Addresses or networks of the reverse proxies in front of the site (nginx, a load balancer);
+#: only from these is `X-Forwarded-For` believed (core.net). Empty: the TCP peer is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",

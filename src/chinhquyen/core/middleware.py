@@ -11,6 +11,8 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from chinhquyen.core.net import client_address
+
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 _client_address: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_address", default=None)
 _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -34,7 +36,7 @@ class RequestIdMiddleware:
         incoming = request.headers.get("X-Request-ID", "")
         request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         token_id = _request_id.set(request_id)
-        token_addr = _client_address.set(request.META.get("REMOTE_ADDR"))
+        token_addr = _client_address.set(client_address(request))
         try:
             response = self.get_response(request)
         finally:
