@@ -34,3 +34,8 @@ urlpatterns = [
     path("reports/", include("chinhquyen.reports.urls")),
     path("chi-so/", include("chinhquyen.reports.public_urls")),
 ]
+
+handler400 = "chinhquyen.core.views.bad_request"
+handler403 = "chinhquyen.core.views.permission_denied"
+handler404 = "chinhquyen.core.views.page_not_found"
+handler500 = "chinhquyen.core.views.server_error"
