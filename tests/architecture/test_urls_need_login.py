@@ -13,6 +13,7 @@ ALLOW_ANONYMOUS = {
     "accounts/second-factor/",  # redirects to login when no password step was done
     "i18n/setlang/",  # choosing the language
     "healthz",  # the load balancer's health check
+    ".well-known/security.txt",  # RFC 9116: where to report a vulnerability (docs/security.md)
     "api/v1/auth/token/",  # exchanging a password for a token
     "api/v1/schema/",  # the OpenAPI description (no data)
     "api/v1/docs/",  # the browsable API docs (no data)

@@ -246,6 +246,9 @@ LOGGING = {
 #: ADR 0005); a change made in the same process is seen at once.
 WORKDAYS_CACHE_SECONDS = env_int("WORKDAYS_CACHE_SECONDS", 0 if TESTING else 30)
 
+#: Where to report a vulnerability (an e-mail address or URL), published at /.well-known/security.txt (RFC 9116).
+SECURITY_CONTACT = env_str("SECURITY_CONTACT", "mailto:security@localhost")
+
 #: Name of the deployment shown in the header (the province).
 SITE_NAME = env_str("SITE_NAME", "Chính quyền điện tử")
 

@@ -18,6 +18,7 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path(".well-known/security.txt", core_views.security_txt, name="security_txt"),
     path("", include("chinhquyen.organizations.urls")),
     path("workdays/", include("chinhquyen.workdays.urls")),
     path("procedures/", include("chinhquyen.procedures.urls")),

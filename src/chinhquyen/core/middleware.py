@@ -54,6 +54,7 @@ PUBLIC_PATH_PREFIXES: tuple[str, ...] = (
     "/i18n/",
     "/static/",
     "/healthz",
+    "/.well-known/security.txt",  # RFC 9116: where to report a vulnerability
     "/api/v1/auth/token/",
     "/api/v1/schema/",
     "/api/v1/docs/",

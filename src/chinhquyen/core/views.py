@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -17,6 +20,14 @@ from chinhquyen.core.middleware import current_request_id
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"work": work.work_for(request.user)})
+
+
+@require_GET
+def security_txt(request: HttpRequest) -> HttpResponse:
+    """RFC 9116: who to tell about a vulnerability (docs/security.md)."""
+    expires = (timezone.now() + dt.timedelta(days=365)).strftime("%Y-%m-%dT00:00:00Z")
+    body = f"Contact: {settings.SECURITY_CONTACT}\nExpires: {expires}\nPreferred-Languages: vi, en\n"
+    return HttpResponse(body, content_type="text/plain; charset=utf-8")
 
 
 @require_GET

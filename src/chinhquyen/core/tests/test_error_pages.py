@@ -58,3 +58,11 @@ def test_an_unknown_page_answers_404_in_vietnamese(client_no_raise, admin_user):
     response = client_no_raise.get("/khong-co-trang-nay/")
     assert response.status_code == 404
     assert "Trang bạn yêu cầu không tồn tại" in response.content.decode()
+
+
+@override_settings(SECURITY_CONTACT="mailto:attt@phutho.gov.vn")
+def test_security_txt_names_the_contact_for_vulnerabilities(client_no_raise):
+    response = client_no_raise.get("/.well-known/security.txt")
+    assert response.status_code == 200
+    assert "Contact: mailto:attt@phutho.gov.vn" in response.content.decode()
+    assert "Expires: " in response.content.decode()
