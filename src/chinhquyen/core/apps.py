@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
+        from chinhquyen.core import sessions  # noqa: F401 - connects the login stamp
         from chinhquyen.core.admin import lock_foreign_admins
 
         # Every app's admin module is loaded by now (django.contrib.admin's ready comes first).
