@@ -47,7 +47,7 @@ def test_django_deployment_checks_are_clean_with_the_documented_production_setti
     env.update(production_settings())
     for name in PATH_VARIABLES:
         env[name] = str(tmp_path / name.lower())
-    result = subprocess.run(  # noqa: S603 - our own command, fixed arguments
+    result = subprocess.run(
         [sys.executable, "-m", "chinhquyen.manage", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
         capture_output=True,

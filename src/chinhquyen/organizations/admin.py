@@ -33,6 +33,9 @@ class AgencyAdmin(AuditedModelAdmin):
     inlines = [UnitInline]
     show_full_result_count = False
 
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # an agency is closed (services.close_agency), never deleted
+
     def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
         data = {f: form.cleaned_data[f] for f in form.changed_data if f in form.cleaned_data}
         try:
@@ -97,6 +100,9 @@ class AccountAdmin(AuditedAdminMixin, UserAdmin):  # type: ignore[type-arg]
     list_filter = ("kind", "is_active", "is_staff")
     search_fields = ("username", "full_name", "email")
     fieldsets = (*UserAdmin.fieldsets, ("chinhquyen", {"fields": ("kind", "full_name", "phone", "locked_until", "totp_confirmed")}))  # type: ignore[misc]
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # an account is deactivated, never deleted: the audit trail names it
 
 
 @admin.register(RoleAssignment)

@@ -1,7 +1,11 @@
 """The public service portal: `/dich-vu-cong/` (public pages; account pages check the login themselves)."""
 
+from collections.abc import Callable
+from typing import Any, cast
+
 from csp.constants import NONE
 from csp.decorators import csp_replace
+from django.http.response import HttpResponseBase
 from django.urls import path
 
 from chinhquyen.portal import views
@@ -11,7 +15,12 @@ app_name = "portal"
 #: The citizens' pages run no script at all: the site-wide policy (settings.CONTENT_SECURITY_POLICY,
 #: django-csp) narrowed for these views; everything else (styles, fonts, images from this site
 #: only, no framing, forms to this site) is the site-wide policy's.
-_csp = csp_replace({"script-src": [NONE], "connect-src": [NONE], "base-uri": [NONE]})
+_PORTAL_POLICY = csp_replace({"script-src": [NONE], "connect-src": [NONE], "base-uri": [NONE]})
+
+
+def _csp(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    # django-csp types its decorators for views that take the request only; ours take arguments too.
+    return cast(Callable[..., HttpResponseBase], _PORTAL_POLICY(cast(Any, view)))
 
 
 urlpatterns = [
