@@ -58,3 +58,27 @@ def test_django_deployment_checks_are_clean_with_the_documented_production_setti
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "System check identified no issues" in output, output
+
+
+def _settings_with(monkeypatch, **variables: str):  # type: ignore[no-untyped-def]
+    import importlib.util
+
+    from chinhquyen.config import env as env_module
+
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    spec = importlib.util.spec_from_file_location(
+        "chinhquyen.config.settings_proxy_probe", Path(env_module.__file__).with_name("settings.py")
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_forwarded_https_header_is_honoured_only_when_a_proxy_is_trusted(monkeypatch):
+    monkeypatch.delenv("TRUSTED_PROXIES", raising=False)
+    assert _settings_with(monkeypatch).SECURE_PROXY_SSL_HEADER is None
+    with_proxy = _settings_with(monkeypatch, TRUSTED_PROXIES="10.0.0.5")
+    assert with_proxy.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert "chinhquyen.core.middleware.TrustedProxyMiddleware" == with_proxy.MIDDLEWARE[0]
