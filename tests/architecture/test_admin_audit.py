@@ -133,3 +133,12 @@ def test_units_are_not_edited_past_the_services_rules(admin_client, cast):
     assert response.status_code == 302
     unit = Unit.objects.get(name="Phòng Thử")
     assert AuditEvent.objects.filter(action="unit.created", object_id=str(unit.pk)).exists()
+
+
+def test_other_apps_admins_are_locked_read_only(superuser):
+    request = RequestFactory().get("/admin/")
+    request.user = superuser
+    foreign = {m._meta.label: ma for m, ma in admin.site._registry.items() if not m.__module__.startswith("chinhquyen.")}
+    assert "auth.Group" in foreign
+    for label, model_admin in foreign.items():
+        assert is_read_only(model_admin, request), label

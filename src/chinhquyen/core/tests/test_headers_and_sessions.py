@@ -144,3 +144,21 @@ def test_an_idle_htmx_request_gets_a_401_not_a_page(client, cast):
     _age_session(client, SESSION_LAST_SEEN_KEY, 31 * 60)
     response = client.get("/", HTTP_HX_REQUEST="true")
     assert response.status_code == 401
+
+
+@override_settings(SESSION_IDLE_TIMEOUT_MINUTES=30)
+def test_an_idle_citizen_signs_in_again_on_the_portal(client, cast):
+    _logged_in(client, cast.citizen.account)
+    client.get("/dich-vu-cong/ho-so-cua-toi/")
+    _age_session(client, SESSION_LAST_SEEN_KEY, 31 * 60)
+    response = client.get("/dich-vu-cong/ho-so-cua-toi/")
+    assert response.status_code == 302 and response["Location"].startswith("/dich-vu-cong/dang-nhap/")
+    assert AuditEvent.objects.filter(action="auth.session_expired", actor_id=cast.citizen.account.pk).exists()
+
+
+@override_settings(SESSION_IDLE_TIMEOUT_MINUTES=0)
+def test_an_idle_limit_of_zero_turns_the_idle_limit_off(client, cast):
+    _logged_in(client, cast.clerk_a)
+    client.get("/")
+    _age_session(client, SESSION_LAST_SEEN_KEY, 24 * 3600)
+    assert client.get("/").status_code == 200
