@@ -142,3 +142,25 @@ def test_other_apps_admins_are_locked_read_only(superuser):
     assert "auth.Group" in foreign
     for label, model_admin in foreign.items():
         assert is_read_only(model_admin, request), label
+
+
+def test_a_service_refusal_in_the_admin_is_a_message_not_a_server_error(admin_client):
+    response = admin_client.post(
+        "/admin/organizations/agency/add/",
+        {
+            "code": "not-a-code",
+            "name": "Sở Thử",
+            "level": "province",
+            "kind": "department",
+            "valid_from": "2021-01-01",
+            "units-TOTAL_FORMS": "0",
+            "units-INITIAL_FORMS": "0",
+            "units-MIN_NUM_FORMS": "0",
+            "units-MAX_NUM_FORMS": "1000",
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    messages = [str(m) for m in response.context["messages"]]
+    assert any("agency." in m for m in messages), messages
+    assert not AuditEvent.objects.filter(action="admin.add").exists()

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 
 from chinhquyen.core.admin import AuditedAdminMixin, AuditedModelAdmin, ReadOnlyModelAdmin, ReadOnlyTabularInline
-from chinhquyen.core.errors import DomainError
 from chinhquyen.organizations import services
 from chinhquyen.organizations.models import Account, Agency, AgencySuccession, Applicant, Delegation, Position, RoleAssignment, Unit
 
@@ -37,29 +36,26 @@ class AgencyAdmin(AuditedModelAdmin):
         return False  # an agency is closed (services.close_agency), never deleted
 
     def save_model(self, request: HttpRequest, obj: Agency, form: Any, change: bool) -> None:
+        # A refusal (DomainError) comes back to the form as a message (AuditedAdminMixin.changeform_view).
         data = {f: form.cleaned_data[f] for f in form.changed_data if f in form.cleaned_data}
-        try:
-            if change:
-                services.update_agency(agency=obj, actor=request.user, **data)  # type: ignore[arg-type]
-            else:
-                created = services.create_agency(
-                    code=obj.code,
-                    name=obj.name,
-                    level=obj.level,
-                    kind=obj.kind,
-                    parent=obj.parent,
-                    valid_from=obj.valid_from,
-                    valid_to=obj.valid_to,
-                    short_name=obj.short_name,
-                    administrative_unit_code=obj.administrative_unit_code,
-                    code_verified=obj.code_verified,
-                    legal_reference=obj.legal_reference,
-                    actor=request.user,  # type: ignore[arg-type]
-                )
-                obj.pk = created.pk
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            raise
+        if change:
+            services.update_agency(agency=obj, actor=request.user, **data)  # type: ignore[arg-type]
+        else:
+            created = services.create_agency(
+                code=obj.code,
+                name=obj.name,
+                level=obj.level,
+                kind=obj.kind,
+                parent=obj.parent,
+                valid_from=obj.valid_from,
+                valid_to=obj.valid_to,
+                short_name=obj.short_name,
+                administrative_unit_code=obj.administrative_unit_code,
+                code_verified=obj.code_verified,
+                legal_reference=obj.legal_reference,
+                actor=request.user,  # type: ignore[arg-type]
+            )
+            obj.pk = created.pk
 
 
 @admin.register(AgencySuccession)
