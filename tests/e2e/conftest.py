@@ -42,5 +42,10 @@ def browser():
 def page(browser):
     context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 800})
     page = context.new_page()
+    # Every browser test also checks that the Content-Security-Policy blocked nothing the page
+    # needs (ADR 0037): Chromium reports each blocked script, style or load on the console.
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text) if "Content Security Policy" in message.text else None)
     yield page
     context.close()
+    assert not violations, f"the Content-Security-Policy blocked: {violations}"

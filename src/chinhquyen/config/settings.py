@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "chinhquyen.core",
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "chinhquyen.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "chinhquyen.core.middleware.RequestIdMiddleware",
@@ -70,6 +72,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "chinhquyen.organizations.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "chinhquyen.core.sessions.SessionTimeoutMiddleware",
+    "chinhquyen.core.middleware.PrivateResponsesMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "chinhquyen.core.middleware.LoginRequiredByDefaultMiddleware",
@@ -132,16 +137,56 @@ LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
 #: The demo accounts' shared password (printed by `make run`); used only by `load_demo`.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "ChinhQuyen@2026")
 
+
+# --- Security headers and sessions (issue 16; ADR 0037; docs/operations/deployment.md) -------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+#: Absolute session limit (seconds from login), enforced server-side by core.sessions.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+#: Idle limit: a session with no request for this many minutes is logged out (core.sessions).
+SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG and not TESTING)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+#: TLS ends at the proxy: `X-Forwarded-Proto: https` says the request was HTTPS, believed only
+#: when a trusted proxy sent it (core.middleware.TrustedProxyMiddleware drops it from anyone else).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
+#: Redirect plain HTTP to HTTPS (on in production; needs TRUSTED_PROXIES when TLS ends at a proxy).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+#: The health check answers on plain HTTP too (load balancers probe it on the private network).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+#: Strict-Transport-Security: seconds (0: not sent; production: 31536000), subdomains, preload.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+#: Deployment checks silenced, each for a reason (docs/operations/deployment.md, "Deployment checks").
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload: entering the preload list is a decision for the whole registrable domain
+    # (gov.vn and the province's domain), not for one site; SECURE_HSTS_PRELOAD turns it on.
+    "security.W021",
+]
+#: Content-Security-Policy (django-csp 4): officials' pages and the admin load scripts, styles,
+#: fonts and images from this site only, never inline; the portal's pages run no script at all
+#: (portal.urls narrows it per view). Downloads set their own sandboxing policy.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 
 # --- Language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "vi")

@@ -1,4 +1,4 @@
-"""Request id, client address and the login-by-default rule."""
+"""Request id, client address, the login-by-default rule, the trusted proxy's HTTPS header and private responses."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from chinhquyen.core.net import client_address
+from chinhquyen.core.net import client_address, is_trusted_proxy
 
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 _client_address: contextvars.ContextVar[str | None] = contextvars.ContextVar("client_address", default=None)
@@ -89,3 +89,47 @@ class LoginRequiredByDefaultMiddleware:
         if request.headers.get("HX-Request"):
             return JsonResponse({"code": "auth.login_required", "message": "Cần đăng nhập"}, status=401)
         return redirect_to_login(request.get_full_path())
+
+
+class TrustedProxyMiddleware:
+    """Believe `X-Forwarded-Proto` only from a trusted proxy (ADR 0037).
+
+    Django's `SECURE_PROXY_SSL_HEADER` trusts the header from whoever sends it; a client talking
+    straight to the web process could claim HTTPS and get the secure-only behaviour (no redirect,
+    HSTS) on plain HTTP. This middleware, first in the chain, removes the header unless the TCP
+    peer is one of `TRUSTED_PROXIES` (core.net), so `request.is_secure()` means what it says.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "HTTP_X_FORWARDED_PROTO" in request.META and not is_trusted_proxy(str(request.META.get("REMOTE_ADDR") or "")):
+            del request.META["HTTP_X_FORWARDED_PROTO"]
+        return self.get_response(request)
+
+
+#: What a response a cache must not keep says (ASVS 4.0.3 V8.2.1).
+PRIVATE_CACHE_CONTROL = "no-store, private"
+
+
+class PrivateResponsesMiddleware:
+    """`Cache-Control: no-store, private` on every response to a logged-in user (session or token),
+    and on every anonymous response whose view did not choose a caching policy itself.
+
+    Pages with personal data open to anonymous visitors (dossier tracking by code and identity
+    number, the portal's sign-up and verification pages) are covered by the second rule; a public
+    page that may be cached (the open-data figures) says so with its own `Cache-Control`. Static
+    files are served by WhiteNoise before this middleware and keep their long cache.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)  # DRF puts a token's user here too
+        if (user is not None and user.is_authenticated) or not response.has_header("Cache-Control"):
+            response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+            response.headers.pop("Expires", None)
+        return response
