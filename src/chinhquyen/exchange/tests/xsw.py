@@ -315,7 +315,8 @@ def comment_in_subject(whole: bytes) -> bytes:
 
 
 def pi_in_subject(whole: bytes) -> bytes:
-    """A processing instruction put into the signed subject (c14n keeps it: the digest changes)."""
+    """A processing instruction put into the signed subject (c14n would keep it, but the hardened
+    parser drops processing instructions before the signature is checked and the text read)."""
     text = GENUINE_SUBJECT.encode()
     cut = text.index(b":")
     return whole.replace(text, text[:cut] + b"<?cut?>" + text[cut:], 1)
