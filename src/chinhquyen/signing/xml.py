@@ -111,6 +111,8 @@ class XmlVerification:
     warnings: list[str] = field(default_factory=list)
     #: The canonical bytes the digest covers: the whole document without its signature.
     signed_data: bytes = b""
+    #: DER of every certificate in `KeyInfo/X509Data`, the signer's first (for `certificate_trusted`).
+    certificates: tuple[bytes, ...] = ()
 
 
 def _wrapped(detail: str) -> XmlSignatureError:
@@ -318,6 +320,16 @@ def _certificate(signature: Any) -> x509.Certificate:
         raise XmlSignatureError("xml.certificate_damaged", _("The certificate in the signature is damaged or truncated."))
 
 
+def _all_certificates(signature: Any) -> tuple[bytes, ...]:
+    found = []
+    for node in signature.iterfind(f"{_DS}KeyInfo/{_DS}X509Data/{_DS}X509Certificate"):
+        try:
+            found.append(base64.b64decode("".join((node.text or "").split())))
+        except (binascii.Error, ValueError):
+            continue
+    return tuple(found)
+
+
 def _not_valid(error: str) -> XmlSignatureError:
     return XmlSignatureError("xml.invalid", _("The XML signature is not valid: %(error)s") % {"error": error[:200]})
 
@@ -418,7 +430,7 @@ def verify_xml(
     trusted: bool | None = None
     problem = ""
     if check_trust or require_trust:
-        trusted, problem = _chain(cert, trust, at)
+        trusted, problem = certificate_trusted(_all_certificates(signature), trust=trust, at=at)
         if require_trust and not trusted:
             raise XmlSignatureError(
                 "xml.untrusted", _("The signer's certificate does not lead to a trusted root: %(problem)s") % {"problem": problem}
@@ -432,7 +444,29 @@ def verify_xml(
         chain_problem=problem,
         warnings=warnings,
         signed_data=signed_data,
+        certificates=_all_certificates(signature),
     )
+
+
+def certificate_trusted(
+    certificates: Sequence[bytes], *, trust: TrustMaterial | None = None, at: dt.datetime | None = None
+) -> tuple[bool, str]:
+    """Whether the signer's certificate (DER, first of `certificates`, the others CAs the signature
+    carried) chains to the trust anchors (`trust`, by default the deployment's): (trusted, problem).
+    For a signature checked with `check_trust=False` whose chain is looked at later (the exchange
+    does it where the database is at hand)."""
+    if not certificates:
+        return False, "no certificate"
+    try:
+        leaf = x509.load_der_x509_certificate(certificates[0])
+        carried = [asn1_x509.Certificate.load(der) for der in certificates[1:]]
+    except Exception:
+        return False, "damaged certificate"
+    if trust is None:
+        from chinhquyen.signing.trust import current_trust
+
+        trust = current_trust()
+    return _chain(leaf, TrustMaterial(anchors=trust.anchors, intermediates=[*trust.intermediates, *carried], crls=trust.crls), at)
 
 
 def _chain(cert: x509.Certificate, trust: TrustMaterial | None, at: dt.datetime | None) -> tuple[bool, str]:

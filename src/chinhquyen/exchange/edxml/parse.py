@@ -441,6 +441,7 @@ def _signature(root: etree._Element, header: etree._Element, verify: bool) -> tu
         reason="The content is intact and matches the signer's certificate.",
         signer=checked.certificate.subject,
         algorithm=checked.signature_method,
+        certificates=checked.certificates,
     )
     return report, checked.signed_root
 

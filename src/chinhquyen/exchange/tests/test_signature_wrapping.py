@@ -29,6 +29,7 @@ class Certs:
     key: object
     cert: object
     chain: list = field(default_factory=list)
+    root_pem: bytes = b""
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +37,7 @@ def genuine():
     """The sending agency's organisation key and certificate, issued by a test CA."""
     demo = pki.build_demo_pki(people=[], agencies=[(SENDER, "Sở Tài chính tỉnh Thử Nghiệm")])
     issued = demo.organization[SENDER]
-    return Certs(issued.key, issued.cert, list(issued.chain))
+    return Certs(issued.key, issued.cert, list(issued.chain[:1]), demo.root.pem)
 
 
 @pytest.fixture(scope="module")
@@ -183,3 +184,23 @@ def test_the_codec_alone_reads_no_wrapped_package_as_valid(corpus, form):
     assert (parsed.signature.valid is True) == (EXPECTED[form] == VALID_GENUINE), (form, parsed.signature)
     if parsed.signature.valid:
         assert subject == xsw.GENUINE_SUBJECT
+
+
+def test_a_package_signed_with_the_attackers_own_key_is_intact_but_not_trusted(handler):
+    """Wrapping aside, anyone can sign a forged package with a key of their own named after the
+    sender: the signature is intact, and the report says its certificate leads to no trusted root."""
+    attacker = make_test_key("Sở Tài chính tỉnh Thử Nghiệm")
+    forged, _by_id = xsw.genuine_packages(attacker.key, attacker.certificate, [], sender=SENDER, recipient=RECIPIENT, subject=xsw.EVIL_SUBJECT)
+    row = _receive(forged)
+    signature = row.metadata["signature"]
+    assert row.state == InboxState.RECEIVED and signature["valid"] is True
+    assert signature["trusted"] is False and signature["chain_problem"]
+    assert handler.documents[0].signature["trusted"] is False
+
+
+def test_the_genuine_package_is_trusted_when_its_root_is_a_trust_anchor(genuine, packages, handler, settings, tmp_path):
+    (tmp_path / "root.pem").write_bytes(genuine.root_pem)
+    settings.SIGNING_TRUST_ANCHOR_FILES = [str(tmp_path / "root.pem")]
+    row = _receive(packages[0])
+    assert row.metadata["signature"]["valid"] is True and row.metadata["signature"]["trusted"] is True
+    assert row.metadata["subject"] == xsw.GENUINE_SUBJECT

@@ -337,13 +337,13 @@ def signature_in_ds_namespace_moved_to_root(whole: bytes) -> bytes:
     return _bytes(root)
 
 
-def genuine_packages(key: Any, cert: Any, chain: list[Any], *, sender: str, recipient: str) -> tuple[bytes, bytes]:
+def genuine_packages(key: Any, cert: Any, chain: list[Any], *, sender: str, recipient: str, subject: str = GENUINE_SUBJECT) -> tuple[bytes, bytes]:
     """(signed over the whole document — our profile; signed by Id over the envelope — SAML style)."""
     from chinhquyen.exchange.signatures import XmlSigningKey
     from chinhquyen.exchange.testing import sample_package
 
-    package = sample_package(sender=sender, recipients=[recipient], subject=GENUINE_SUBJECT)
-    whole = edxml.build_package(package, signing_key=XmlSigningKey(key=key, certificate=cert))
+    package = sample_package(sender=sender, recipients=[recipient], subject=subject)
+    whole = edxml.build_package(package, signing_key=XmlSigningKey(key=key, certificate=cert, chain=tuple(chain)))
     root = build.package_tree(package, signature_placeholder=True)
     by_id = _bytes(_sign_by_id(root, key, cert, _envelope(root), "env"))
     return whole, by_id
