@@ -30,7 +30,16 @@ from chinhquyen.signing.xml import WRAPPING_CODES, XmlSignatureError, XmlVerific
 #: Where the signature of an edXML message is: `edXML/edXMLEnvelope/edXMLHeader/ds:Signature`.
 SIGNATURE_PARENT = (f"{{{NS}}}edXMLEnvelope", f"{{{NS}}}edXMLHeader")
 
-__all__ = ["SIGNATURE_PARENT", "WRAPPING_CODES", "XmlSignatureError", "XmlSigningKey", "XmlVerification", "make_test_key", "sign_xml", "verify_xml"]
+__all__ = [
+    "SIGNATURE_PARENT",
+    "WRAPPING_CODES",
+    "XmlSignatureError",
+    "XmlSigningKey",
+    "XmlVerification",
+    "make_test_key",
+    "sign_xml",
+    "verify_xml",
+]
 
 
 @dataclass(frozen=True)

@@ -50,7 +50,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature as InvalidSignatureError
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from django.utils.translation import gettext_lazy as _
 from lxml import etree
 from pyhanko_certvalidator import CertificateValidator, ValidationContext
@@ -123,7 +123,9 @@ def _wrapped(detail: str) -> XmlSignatureError:
 
 
 def _refused_algorithm(uri: str) -> XmlSignatureError:
-    return XmlSignatureError("xml.algorithm_refused", _("The XML signature uses an algorithm that is not accepted: %(uri)s") % {"uri": uri[:100]})
+    return XmlSignatureError(
+        "xml.algorithm_refused", _("The XML signature uses an algorithm that is not accepted: %(uri)s") % {"uri": uri[:100]}
+    )
 
 
 # --- Signing ---------------------------------------------------------------------------------
@@ -290,7 +292,7 @@ def _profile(signature: Any) -> _Profile:
     if method not in {m.value for m in _ACCEPTED_METHODS} or _elements(method_node):
         raise _refused_algorithm(method)
     if reference.get("URI") != "" or not set(reference.attrib) <= {"URI", "Id"}:
-        raise _wrapped("the reference is not URI=\"\" (the whole document)")
+        raise _wrapped('the reference is not URI="" (the whole document)')
     if [child.tag for child in _elements(reference)] != [_DS + "Transforms", _DS + "DigestMethod", _DS + "DigestValue"]:
         raise _wrapped("the reference is not Transforms, DigestMethod, DigestValue")
     transforms_node, digest_node, _value = _elements(reference)
@@ -465,7 +467,7 @@ def certificate_trusted(
     if trust is None:
         from chinhquyen.signing.trust import current_trust
 
-        trust = current_trust()
+        trust = current_trust(with_crls=False)  # `_chain` does not look at revocation
     return _chain(leaf, TrustMaterial(anchors=trust.anchors, intermediates=[*trust.intermediates, *carried], crls=trust.crls), at)
 
 

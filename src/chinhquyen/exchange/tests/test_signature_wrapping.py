@@ -190,7 +190,9 @@ def test_a_package_signed_with_the_attackers_own_key_is_intact_but_not_trusted(h
     """Wrapping aside, anyone can sign a forged package with a key of their own named after the
     sender: the signature is intact, and the report says its certificate leads to no trusted root."""
     attacker = make_test_key("Sở Tài chính tỉnh Thử Nghiệm")
-    forged, _by_id = xsw.genuine_packages(attacker.key, attacker.certificate, [], sender=SENDER, recipient=RECIPIENT, subject=xsw.EVIL_SUBJECT)
+    forged, _by_id = xsw.genuine_packages(
+        attacker.key, attacker.certificate, [], sender=SENDER, recipient=RECIPIENT, subject=xsw.EVIL_SUBJECT
+    )
     row = _receive(forged)
     signature = row.metadata["signature"]
     assert row.state == InboxState.RECEIVED and signature["valid"] is True

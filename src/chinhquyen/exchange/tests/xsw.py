@@ -337,7 +337,9 @@ def signature_in_ds_namespace_moved_to_root(whole: bytes) -> bytes:
     return _bytes(root)
 
 
-def genuine_packages(key: Any, cert: Any, chain: list[Any], *, sender: str, recipient: str, subject: str = GENUINE_SUBJECT) -> tuple[bytes, bytes]:
+def genuine_packages(
+    key: Any, cert: Any, chain: list[Any], *, sender: str, recipient: str, subject: str = GENUINE_SUBJECT
+) -> tuple[bytes, bytes]:
     """(signed over the whole document — our profile; signed by Id over the envelope — SAML style)."""
     from chinhquyen.exchange.signatures import XmlSigningKey
     from chinhquyen.exchange.testing import sample_package
