@@ -92,3 +92,17 @@ def test_incompressible_attachments_are_stored_and_read_back():
     )
     parsed = edxml.parse(edxml.build_package(package))
     assert [a.data for a in parsed.message.attachments] == [data, b"van ban " * 20_000]
+
+
+def test_a_signature_followed_by_whitespace_verifies_with_signxml_and_ours(key):
+    """The enveloped-signature transform takes the signature out and keeps the text after it (a
+    pretty-printed message has some): ours does the same as signxml, and leaves the tree as it was."""
+    tree = build.package_tree(_package(), signature_placeholder=True)
+    placeholder = tree.find(".//{http://www.w3.org/2000/09/xmldsig#}Signature")
+    placeholder.tail = "\n    "
+    data = build.serialize(sign_xml(tree, key))
+    assert XMLVerifier().verify(etree.fromstring(data), x509_cert=key.certificate)
+    root = etree.fromstring(data)
+    before = etree.tostring(root)
+    assert verify_xml(root).signed_root is not None
+    assert etree.tostring(root) == before
