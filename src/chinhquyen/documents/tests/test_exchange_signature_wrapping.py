@@ -17,7 +17,7 @@ from chinhquyen.exchange.models import Inbox, InboxState
 from chinhquyen.exchange.signatures import make_test_key
 from chinhquyen.exchange.testing import in_process_hub_transport
 from chinhquyen.exchange.tests import xsw
-from chinhquyen.exchange.tests.test_signature_wrapping import EXPECTED, REFUSED
+from chinhquyen.exchange.tests.test_signature_wrapping import EXPECTED, REFUSAL_CODES, REFUSED
 from chinhquyen.hub import services as hub_services
 from chinhquyen.signing import pki
 
@@ -76,7 +76,7 @@ def test_no_form_of_the_corpus_gives_an_incoming_document_validly_signed_with_th
         IncomingDocument.objects.filter(agency=cast.agency_b).delete()
         row = _through_the_hub(peers, cast, data)
         if EXPECTED[form] == REFUSED:
-            assert row.state == InboxState.INVALID and row.error_code == "edxml.signature_wrapping", form
+            assert row.state == InboxState.INVALID and row.error_code == REFUSAL_CODES.get(form, "edxml.signature_wrapping"), form
             assert not IncomingDocument.objects.filter(agency=cast.agency_b).exists(), form
         for subject, signature in _signature_events(cast.agency_b):
             assert not (subject == xsw.EVIL_SUBJECT and signature.get("valid")), form

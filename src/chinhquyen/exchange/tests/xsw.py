@@ -328,6 +328,32 @@ def reprefixed(whole: bytes) -> bytes:
     return whole.replace(b"edXML:", b"x:").replace(b"xmlns:edXML=", b"xmlns:x=")
 
 
+def signature_reprefixed(whole: bytes) -> bytes:
+    """The XML-DSig prefix renamed (`ds:` → `dsig:`): the canonical SignedInfo changes."""
+    return whole.replace(b"ds:", b"dsig:").replace(b"xmlns:ds=", b"xmlns:dsig=")
+
+
+def attachment_added(whole: bytes) -> bytes:
+    """An attachment of the attacker's added to the signed `AttachmentEncoded` (outside the
+    envelope, but inside what `URI=""` covers)."""
+    root = _tree(whole)
+    encoded = root.find(E + "AttachmentEncoded")
+    assert encoded is not None
+    extra = deepcopy(encoded[0])
+    extra.find(E + "ContentId").text = "cid:99"  # type: ignore[union-attr]
+    encoded.append(extra)
+    return _bytes(root)
+
+
+def second_attachment_block(whole: bytes) -> bytes:
+    """A second `AttachmentEncoded` block after the signed one."""
+    root = _tree(whole)
+    encoded = root.find(E + "AttachmentEncoded")
+    assert encoded is not None
+    root.append(deepcopy(encoded))
+    return _bytes(root)
+
+
 def signature_in_ds_namespace_moved_to_root(whole: bytes) -> bytes:
     """The genuine signature moved from the header to the document element (misplaced)."""
     root = _tree(whole)
@@ -372,5 +398,8 @@ def corpus(whole: bytes, by_id: bytes, *, key: Any, cert: Any, attacker_key: Any
         "pi_in_signed_subject": lambda: pi_in_subject(whole),
         "reprefixed": lambda: reprefixed(whole),
         "signature_moved_to_root": lambda: signature_in_ds_namespace_moved_to_root(whole),
+        "signature_reprefixed": lambda: signature_reprefixed(whole),
+        "attachment_added": lambda: attachment_added(whole),
+        "second_attachment_block": lambda: second_attachment_block(whole),
     }
     return {name: make() for name, make in forms.items()}
