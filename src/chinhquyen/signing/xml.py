@@ -342,7 +342,10 @@ def _verify_directly(root: Any, signature: Any, cert: x509.Certificate) -> bytes
     signed_info = signature.find(_DS + "SignedInfo")
     value = signature.find(_DS + "SignatureValue")
     digest_value = signed_info.find(f"{_DS}Reference/{_DS}DigestValue")
-    public_key = cert.public_key()
+    try:
+        public_key = cert.public_key()
+    except Exception:  # an unsupported or damaged key: cryptography's UnsupportedAlgorithm, ValueError
+        raise _not_valid("the certificate's key cannot be read") from None
     if not isinstance(public_key, rsa.RSAPublicKey):
         raise _not_valid("an RSA signature with a key that is not RSA")
     try:
@@ -437,9 +440,13 @@ def verify_xml(
             raise XmlSignatureError(
                 "xml.untrusted", _("The signer's certificate does not lead to a trusted root: %(problem)s") % {"problem": problem}
             )
+    try:
+        facts = certificate_facts(cert)
+    except Exception:  # extensions that cannot be read (cryptography parses them lazily)
+        raise XmlSignatureError("xml.certificate_damaged", _("The certificate in the signature is damaged or truncated.")) from None
     return XmlVerification(
         signed_root=_parse_signed(signed_data),
-        certificate=certificate_facts(cert),
+        certificate=facts,
         signature_method=profile.method,
         digest_method=profile.digest,
         trusted=trusted,

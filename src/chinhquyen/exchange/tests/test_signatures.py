@@ -106,3 +106,33 @@ def test_a_signature_followed_by_whitespace_verifies_with_signxml_and_ours(key):
     before = etree.tostring(root)
     assert verify_xml(root).signed_root is not None
     assert etree.tostring(root) == before
+
+
+def test_a_certificate_of_another_kind_of_key_makes_the_signature_not_valid_not_a_crash(key):
+    import base64
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+    from cryptography.x509.oid import NameOID
+
+    other = ed25519.Ed25519PrivateKey.generate()
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ed25519")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(other.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + dt.timedelta(days=1))
+        .sign(other, None)
+    )
+    root = etree.fromstring(edxml.build_package(_package(), signing_key=key))
+    root.find(".//{http://www.w3.org/2000/09/xmldsig#}X509Certificate").text = base64.b64encode(
+        cert.public_bytes(serialization.Encoding.DER)
+    ).decode()
+    parsed = edxml.parse(build.serialize(root))
+    assert parsed.signature.present and parsed.signature.valid is False and "xml.invalid" in parsed.signature.reason
