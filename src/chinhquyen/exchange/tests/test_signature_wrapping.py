@@ -179,7 +179,7 @@ def test_no_wrapped_package_is_registered_as_validly_signed(corpus, handler, for
 
 @pytest.mark.parametrize("form", sorted(EXPECTED))
 def test_the_codec_alone_reads_no_wrapped_package_as_valid(corpus, form):
-    """The same corpus through `edxml.parse` (what `chinhquyen edxml verify` and the API use)."""
+    """The same corpus through `edxml.parse` alone (what `chinhquyen edxml parse|verify` use)."""
     try:
         parsed = edxml.parse(corpus[form])
     except edxml.CodecError as refused:
