@@ -151,10 +151,25 @@ def _record_invalid(transport: str, item: Received, data: bytes, sha256: str, co
     return Outcome(row, True, False, f"{code}: {message}")
 
 
+def _metadata(parsed: edxml.ParsedMessage) -> dict[str, Any]:
+    """The message's JSON, its signature report completed with whether the signer's certificate
+    leads to the deployment's trust anchors (`trusted`; `chain_problem` when not): a valid
+    signature says the content is what its certificate's key signed, not who that is (ADR 0040)."""
+    body = edxml.message_json(parsed)
+    if parsed.signature.valid:
+        from chinhquyen.signing.xml import certificate_trusted
+
+        trusted, problem = certificate_trusted(parsed.signature.certificates)
+        body["signature"]["trusted"] = trusted
+        if problem:
+            body["signature"]["chain_problem"] = problem
+    return body
+
+
 def _record_package(transport: str, item: Received, data: bytes, parsed: edxml.ParsedMessage) -> Inbox:
     package = parsed.message
     assert isinstance(package, Package)
-    metadata = edxml.message_json(parsed)
+    metadata = _metadata(parsed)
     common = {
         "transport": transport,
         "remote_id": item.remote_id,
@@ -270,7 +285,7 @@ def _record_status(transport: str, item: Received, data: bytes, parsed: edxml.Pa
         status_code=status.status_code.value,
         sha256=parsed.sha256,
         size=parsed.size,
-        metadata=edxml.message_json(parsed),
+        metadata=_metadata(parsed),
         state=InboxState.RECEIVED,
     )
     _apply_status(row, status)

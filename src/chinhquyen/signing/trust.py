@@ -29,8 +29,10 @@ def _from_pem_file(path: str) -> list[asn1_x509.Certificate]:
     return [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in load_certificates(data)]
 
 
-def current_trust(*, extra_anchor_pems: list[bytes] | None = None, only_extra: bool = False) -> TrustMaterial:
-    """Anchors, known CA certificates and stored CRLs as they are now (a few small queries)."""
+def current_trust(*, extra_anchor_pems: list[bytes] | None = None, only_extra: bool = False, with_crls: bool = True) -> TrustMaterial:
+    """Anchors, known CA certificates and stored CRLs as they are now (a few small queries).
+    `with_crls=False`: without the CRLs (a chain check that does not look at revocation, such as
+    an edXML signature's at each package received)."""
     from chinhquyen.signing.pki import load_certificates
 
     anchors: list[asn1_x509.Certificate] = []
@@ -46,5 +48,5 @@ def current_trust(*, extra_anchor_pems: list[bytes] | None = None, only_extra: b
         for path in settings.SIGNING_TRUST_ANCHOR_FILES:
             anchors.extend(_from_pem_file(path))
     intermediates = [asn1_x509.Certificate.load(bytes(c.der)) for c in Certificate.objects.filter(is_ca=True).only("der")]
-    crls = [bytes(r.der) for r in RevocationList.objects.only("der")]
+    crls = [bytes(r.der) for r in RevocationList.objects.only("der")] if with_crls else []
     return TrustMaterial(anchors=anchors, intermediates=intermediates, crls=crls, allow_fetching=settings.SIGNING_FETCH_REVOCATION)

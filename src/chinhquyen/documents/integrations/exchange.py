@@ -239,6 +239,11 @@ def on_package(package: Any) -> None:
     signature = package.signature or {}
     if not signature.get("present"):
         text = _("The edXML package carried no XML signature.")
+    elif signature.get("valid") and signature.get("trusted") is False:
+        text = _(
+            "The edXML package's XML signature is intact (%(signer)s), but the signer's certificate does not lead to a trusted root: "
+            "who signed is not confirmed."
+        ) % {"signer": signature.get("signer") or "—"}
     elif signature.get("valid"):
         text = _("The edXML package's XML signature is valid (%(signer)s).") % {"signer": signature.get("signer") or "—"}
     else:

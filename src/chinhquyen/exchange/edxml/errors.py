@@ -43,5 +43,7 @@ CODES = frozenset(
         "edxml.bad_zip",
         "edxml.decompressed_too_large",
         "edxml.invalid_value",
+        "edxml.duplicate_element",
+        "edxml.signature_wrapping",
     }
 )

@@ -248,6 +248,9 @@ class SignatureReport:
     reason: str = ""
     signer: str = ""
     algorithm: str = ""
+    #: DER of the certificates the valid signature carried, the signer's first: whether they lead
+    #: to a trusted root is looked at by the receiver (`inbound`), where the trust anchors are.
+    certificates: tuple[bytes, ...] = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)

@@ -398,24 +398,52 @@ def _attachments(root: etree._Element, body: etree._Element | None, limits: Limi
 # --- Signature -----------------------------------------------------------------------------
 
 
-def _signature(root: etree._Element, header: etree._Element, verify: bool) -> SignatureReport:
+def _signature(root: etree._Element, header: etree._Element, verify: bool) -> tuple[SignatureReport, etree._Element]:
+    """The signature report, and the tree to read the message from: the signed bytes parsed again
+    when the signature is valid (ADR 0040), else the tree received.
+
+    An XML-DSig signature anywhere in the message is checked by the signing app with the exchange's
+    profile (`exchange.signatures`). Not exactly one signature over the whole message in
+    `edXMLHeader` (a second signature, a `ds:Object`, a reference by Id, a duplicate Id, a
+    signature elsewhere) is refused: `edxml.signature_wrapping`. A signature that merely does not
+    verify (altered content, a damaged certificate, rsa-sha1, a `<Signature>` outside the XML-DSig
+    namespace as real systems send it) is reported not valid, and the document is kept."""
     from chinhquyen.exchange import signatures
 
-    candidates = [
-        child for child in header if isinstance(child.tag, str) and etree.QName(child).localname in {"Signature", "DigitalSignature"}
-    ]
-    present = [c for c in candidates if len(c) or clean_text(c.text)]
-    if not present:
-        return SignatureReport(present=False, valid=None, reason="")
-    node = present[0]
-    if etree.QName(node).namespace != DS_NS:
-        return SignatureReport(
-            present=True, valid=False, reason="The Signature element is not in the XML-DSig namespace, so it cannot be verified."
+    if next(root.iter(f"{{{DS_NS}}}Signature"), None) is None:
+        candidates = [
+            child for child in header if isinstance(child.tag, str) and etree.QName(child).localname in {"Signature", "DigitalSignature"}
+        ]
+        if not any(len(c) or clean_text(c.text) for c in candidates):
+            return SignatureReport(present=False, valid=None, reason=""), root
+        return (
+            SignatureReport(
+                present=True, valid=False, reason="The Signature element is not in the XML-DSig namespace, so it cannot be verified."
+            ),
+            root,
         )
     if not verify:
-        return SignatureReport(present=True, valid=None, reason="Not checked.")
-    checked = signatures.verify_xml(root)
-    return SignatureReport(present=True, valid=checked.valid, reason=checked.reason, signer=checked.signer, algorithm=checked.algorithm)
+        return SignatureReport(present=True, valid=None, reason="Not checked."), root
+    try:
+        checked = signatures.verify_xml(root)
+    except signatures.XmlSignatureError as exc:
+        if exc.code in signatures.WRAPPING_CODES:
+            raise CodecError(
+                "edxml.signature_wrapping",
+                _("The message's signature does not cover exactly the whole message (possible signature wrapping): %(reason)s")
+                % {"reason": exc.message},
+                fields={"signature": exc.code},
+            ) from None
+        return SignatureReport(present=True, valid=False, reason=f"{exc.code}: {exc.message}"), root
+    report = SignatureReport(
+        present=True,
+        valid=True,
+        reason="The content is intact and matches the signer's certificate.",
+        signer=checked.certificate.subject,
+        algorithm=checked.signature_method,
+        certificates=checked.certificates,
+    )
+    return report, checked.signed_root
 
 
 # --- Messages ------------------------------------------------------------------------------
@@ -550,16 +578,41 @@ def _status(message: etree._Element) -> StatusMessage:
     )
 
 
+#: Elements a message has once: a second one (read or not) is refused, never chosen between.
+_ONCE = (
+    ("edXMLEnvelope",),
+    ("edXMLEnvelope", "edXMLHeader"),
+    ("edXMLEnvelope", "edXMLBody"),
+    ("edXMLEnvelope", "edXMLHeader", "MessageHeader"),
+    ("edXMLEnvelope", "edXMLHeader", "TraceHeaderList"),
+    ("AttachmentEncoded",),
+)
+
+
+def _one_each(root: etree._Element) -> None:
+    for path in _ONCE:
+        found = root.findall("/".join(_E + name for name in path))
+        if len(found) > 1:
+            raise CodecError(
+                "edxml.duplicate_element",
+                _("The message has %(count)s %(path)s elements; one is expected.") % {"count": len(found), "path": "/".join(path)},
+                fields={"element": "/".join(path)},
+            )
+
+
 def parse(data: bytes, *, limits: Limits | None = None, verify_signature: bool = True, sha256: str | None = None) -> ParsedMessage:
     """Read a package or a status message. Raises `CodecError` (with its code) and nothing else.
     `sha256`: the hex SHA-256 of `data` when the caller has already computed it (not hashed again)."""
     limits = limits or Limits()
-    root = read_tree(data, limits)
+    received = read_tree(data, limits)
     try:
+        header = _required(_required(received, "edXMLEnvelope", "edXML"), "edXMLHeader", "edXMLEnvelope")
+        # From here on only what the signature covers is read (the received tree when unsigned).
+        signature, root = _signature(received, header, verify_signature)
+        _one_each(root)
         envelope = _required(root, "edXMLEnvelope", "edXML")
         header = _required(envelope, "edXMLHeader", "edXMLEnvelope")
         message = _required(header, "MessageHeader", "edXMLHeader")
-        signature = _signature(root, header, verify_signature)
         parsed: Package | StatusMessage
         if _find(message, "StatusCode") is not None:
             parsed = _status(message)

@@ -147,3 +147,101 @@ def test_the_real_edxml_signature_is_present_but_not_valid_without_crashing():
         verify_xml(root)
     # Its Signature element has no XML-DSig namespace and a truncated certificate.
     assert refused.value.code in ("xml.no_signature", "xml.certificate_damaged", "xml.invalid")
+
+
+def test_what_is_returned_is_the_signed_bytes_parsed_again_not_the_tree_given(signed, trust):
+    result = verify_xml(signed, trust=trust)
+    assert result.signed_root is not signed and result.signed_root.getroottree() is not signed.getroottree()
+    assert etree.tostring(result.signed_root, method="c14n", exclusive=True) == result.signed_data
+    assert b"Signature" not in result.signed_data
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ("object", "xml.wrapped"),
+        ("second_reference", "xml.wrapped"),
+        ("xpath_transform", "xml.wrapped"),
+        ("reference_by_id", "xml.wrapped"),
+        ("duplicate_id", "xml.duplicate_id"),
+        ("second_signature", "xml.multiple_signatures"),
+        ("hmac_method", "xml.algorithm_refused"),
+    ],
+)
+def test_a_signature_outside_the_profile_is_refused_before_any_cryptography(signed, trust, change, code):
+    root = deepcopy(signed)
+    signature = root.find(f"{{{DS}}}Signature")
+    info = signature.find(f"{{{DS}}}SignedInfo")
+    reference = info.find(f"{{{DS}}}Reference")
+    if change == "object":
+        etree.SubElement(signature, f"{{{DS}}}Object").text = "unsigned"
+    elif change == "second_reference":
+        info.append(deepcopy(reference))
+    elif change == "xpath_transform":
+        transform = etree.SubElement(reference.find(f"{{{DS}}}Transforms"), f"{{{DS}}}Transform")
+        transform.set("Algorithm", "http://www.w3.org/TR/1999/REC-xpath-19991116")
+    elif change == "reference_by_id":
+        reference.set("URI", "#h")
+    elif change == "duplicate_id":
+        for child in list(root)[:1]:
+            child.set("Id", "x")
+        etree.SubElement(root, "Extra", Id="x")
+    elif change == "second_signature":
+        root.append(deepcopy(signature))
+    elif change == "hmac_method":
+        info.find(f"{{{DS}}}SignatureMethod").set("Algorithm", "http://www.w3.org/2000/09/xmldsig#hmac-sha1")
+    with pytest.raises(XmlSignatureError) as refused:
+        verify_xml(root, trust=trust)
+    assert refused.value.code == code
+
+
+def test_the_signature_must_be_where_the_caller_says(signed, trust):
+    header = "{http://www.e-doc.vn/Schema/}edXMLHeader"
+    with pytest.raises(XmlSignatureError) as refused:
+        verify_xml(signed, trust=trust, signature_parent=(header,))
+    assert refused.value.code == "xml.signature_misplaced"
+    assert verify_xml(signed, trust=trust, signature_parent=()).trusted
+
+
+def test_without_the_chain_check_trusted_is_none(signed):
+    from chinhquyen.signing.validation import TrustMaterial
+
+    assert verify_xml(signed, trust=TrustMaterial(anchors=[]), require_trust=False, check_trust=False).trusted is None
+
+
+@pytest.mark.skipif(shutil.which("xmlsec1") is None, reason="xmlsec1 missing")
+def test_rsa_sha1_is_refused_where_the_caller_forbids_it(demo, trust, tmp_path):
+    template = etree.fromstring(EDXML)
+    sig = etree.SubElement(template, f"{{{DS}}}Signature")
+    info = etree.SubElement(sig, f"{{{DS}}}SignedInfo")
+    etree.SubElement(info, f"{{{DS}}}CanonicalizationMethod", Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#")
+    etree.SubElement(info, f"{{{DS}}}SignatureMethod", Algorithm="http://www.w3.org/2000/09/xmldsig#rsa-sha1")
+    ref = etree.SubElement(info, f"{{{DS}}}Reference", URI="")
+    transforms = etree.SubElement(ref, f"{{{DS}}}Transforms")
+    etree.SubElement(transforms, f"{{{DS}}}Transform", Algorithm="http://www.w3.org/2000/09/xmldsig#enveloped-signature")
+    etree.SubElement(ref, f"{{{DS}}}DigestMethod", Algorithm="http://www.w3.org/2000/09/xmldsig#sha1")
+    etree.SubElement(ref, f"{{{DS}}}DigestValue")
+    etree.SubElement(sig, f"{{{DS}}}SignatureValue")
+    etree.SubElement(etree.SubElement(etree.SubElement(sig, f"{{{DS}}}KeyInfo"), f"{{{DS}}}X509Data"), f"{{{DS}}}X509Certificate")
+    issued = demo.personal[LEADER[0]]
+    (tmp_path / "t.xml").write_bytes(etree.tostring(template))
+    (tmp_path / "k.pem").write_bytes(issued.key_pem())
+    (tmp_path / "c.pem").write_bytes(issued.pem)
+    subprocess.run(
+        [
+            "xmlsec1",
+            "--sign",
+            "--privkey-pem",
+            f"{tmp_path / 'k.pem'},{tmp_path / 'c.pem'}",
+            "--output",
+            str(tmp_path / "s.xml"),
+            str(tmp_path / "t.xml"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    root = etree.fromstring((tmp_path / "s.xml").read_bytes())
+    assert verify_xml(root, trust=trust).warnings == ["weak_algorithm"]  # the signing app's default: verifies, warns
+    with pytest.raises(XmlSignatureError) as refused:
+        verify_xml(root, trust=trust, allow_sha1=False)
+    assert refused.value.code == "xml.algorithm_refused"
