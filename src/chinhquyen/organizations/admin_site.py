@@ -24,7 +24,7 @@ class OfficialsAdminSite(admin.AdminSite):
 
         return admin_login_view(request)
 
-    def logout(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    def logout(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:  # type: ignore[override]
         from chinhquyen.organizations.views import logout_view
 
         return logout_view(request)

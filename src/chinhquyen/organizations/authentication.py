@@ -288,7 +288,9 @@ def _check_code(*, account: Account, code: str, door: Door) -> TotpDevice:
                     device.confirmed = True
                     device.save(update_fields=["confirmed"])
                     record_event(action="auth.totp_enrolled", actor=account, object_type="account", object_id=account.pk)
-                record_event(action="auth.second_factor_verified", actor=account, object_type="account", object_id=account.pk, summary={"door": door})
+                record_event(
+                    action="auth.second_factor_verified", actor=account, object_type="account", object_id=account.pk, summary={"door": door}
+                )
                 return device
             if not allowed:
                 device.throttle_increment(commit=True)
@@ -329,11 +331,17 @@ def issue_token(*, request: HttpRequest, username: str, password: str, otp: str 
         if not account.totp_confirmed:
             with transaction.atomic():
                 record_event(
-                    action="auth.second_factor_failed", actor=account, object_type="account", object_id=account.pk, summary={"door": "api", "reason": "no_device"}
+                    action="auth.second_factor_failed",
+                    actor=account,
+                    object_type="account",
+                    object_id=account.pk,
+                    summary={"door": "api", "reason": "no_device"},
                 )
             raise DomainError(
                 "auth.second_factor_enrol_required",
-                _("This account must use a second factor: log in on the officials' page once to set it up, then ask for a token with the code."),
+                _(
+                    "This account must use a second factor: log in on the officials' page once to set it up, then ask for a token with the code."
+                ),
             )
         if not otp.strip():
             raise DomainError(
@@ -356,7 +364,9 @@ def issue_token(*, request: HttpRequest, username: str, password: str, otp: str 
 
 def revoke_token(*, token: AuthToken, reason: str) -> None:
     with transaction.atomic():
-        record_event(action="auth.token_revoked", actor=token.user, object_type="api_token", object_id=token.token_key, summary={"reason": reason})
+        record_event(
+            action="auth.token_revoked", actor=token.user, object_type="api_token", object_id=token.token_key, summary={"reason": reason}
+        )
         token.delete()
 
 
@@ -366,6 +376,10 @@ def revoke_tokens(*, account: Account, reason: str) -> int:
         count, _rows = AuthToken.objects.filter(user_id=account.pk).delete()
         if count:
             record_event(
-                action="auth.token_revoked", actor=account, object_type="account", object_id=account.pk, summary={"reason": reason, "count": count}
+                action="auth.token_revoked",
+                actor=account,
+                object_type="account",
+                object_id=account.pk,
+                summary={"reason": reason, "count": count},
             )
     return count

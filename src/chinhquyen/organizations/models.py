@@ -45,7 +45,7 @@ class AgencyKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ValidQuerySet(models.QuerySet):  # type: ignore[type-arg]
+class ValidQuerySet(models.QuerySet):
     def valid_on(self, day: dt.date) -> ValidQuerySet:
         """Rows in force on `day` (both bounds inclusive)."""
         return self.filter(Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day)))
@@ -148,7 +148,7 @@ class AccountKind(models.TextChoices):
     APPLICANT = "applicant", _("Citizen or business")
 
 
-class Account(AbstractUser):
+class Account(AbstractUser):  # type: ignore[django-manager-missing]  # TotpDevice.user (django-otp is untyped)
     """The login of a person: an official (cán bộ, công chức) or an applicant (người dân, doanh nghiệp)."""
 
     kind = models.CharField(_("account kind"), max_length=10, choices=AccountKind.choices, default=AccountKind.OFFICIAL)
@@ -179,12 +179,12 @@ class Account(AbstractUser):
             revoke_tokens(account=self, reason="password_changed" if password_changed else "deactivated")
 
 
-class OfficialManager(UserManager):  # type: ignore[type-arg]
-    def get_queryset(self) -> models.QuerySet:  # type: ignore[type-arg]
+class OfficialManager(UserManager):
+    def get_queryset(self) -> models.QuerySet:
         return super().get_queryset().filter(kind=AccountKind.OFFICIAL)
 
 
-class Official(Account):
+class Official(Account):  # type: ignore[django-manager-missing]
     """An official's account (the glossary's `Official`)."""
 
     objects = OfficialManager()  # type: ignore[assignment, misc]
@@ -325,9 +325,11 @@ class TotpDevice(ThrottlingMixin, Device):
     wait after each wrong code (`OTP_TOTP_THROTTLE_FACTOR`).
     """
 
-    encrypted_key = models.BinaryField(help_text="The TOTP key, encrypted at rest (organizations.totp).")
-    last_t = models.BigIntegerField(default=-1, help_text="Time step of the last accepted code; only later ones are accepted.")
-    drift = models.SmallIntegerField(default=0)
+    encrypted_key: models.BinaryField = models.BinaryField(help_text="The TOTP key, encrypted at rest (organizations.totp).")
+    last_t: models.BigIntegerField = models.BigIntegerField(
+        default=-1, help_text="Time step of the last accepted code; only later ones are accepted."
+    )
+    drift: models.SmallIntegerField = models.SmallIntegerField(default=0)
 
     STEP = 30
     DIGITS = 6

@@ -63,7 +63,9 @@ def _enrolled(client, cast, username: str) -> str:
 
 
 def _token(username: str, password: str, *, address: str = OWNER, **extra: str):
-    return APIClient().post("/api/v1/auth/token/", {"username": username, "password": password, **extra}, format="json", REMOTE_ADDR=address)
+    return APIClient().post(
+        "/api/v1/auth/token/", {"username": username, "password": password, **extra}, format="json", REMOTE_ADDR=address
+    )
 
 
 def _actions(**filters) -> list[str]:
