@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication as KnoxTokenAuthentication
 from rest_framework import exceptions
 
@@ -23,3 +24,19 @@ class TokenAuthentication(KnoxTokenAuthentication):
         if not user.is_active or user.kind != AccountKind.OFFICIAL:
             raise exceptions.AuthenticationFailed()
         return (user, auth_token)
+
+
+class TokenScheme(OpenApiAuthenticationExtension):
+    """The OpenAPI description of the token (the header clients already send)."""
+
+    target_class = "chinhquyen.organizations.api.auth.TokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'Token-based authentication with required prefix "Token"; the token comes from '
+            "POST /api/v1/auth/token/ and expires after API_TOKEN_HOURS (ADR 0033).",
+        }
