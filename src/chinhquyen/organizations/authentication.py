@@ -149,8 +149,8 @@ def check_credentials(*, request: HttpRequest, username: str, password: str, doo
             reason = "wrong_password"
         elif not account.is_active:
             reason = "inactive"
-    else:
-        Account().set_password(password)
+    # A refusal by a limit skips the hashing: it applies to known and unknown names alike, so its
+    # speed tells nothing about the account, and a flood of refused attempts costs little CPU.
     if reason is not None:
         _record_failure(username=name, address=address, account=account, door=door, reason=reason, now=now)
         raise _refused()

@@ -102,11 +102,19 @@ def second_factor_enrol_view(request: HttpRequest) -> HttpResponse:
 def admin_login_view(request: HttpRequest, extra_context: object = None) -> HttpResponse:
     """The admin site's login: our login page (the admin's own form would skip the second factor)."""
     target = request.GET.get("next") or "/admin/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    if not safe or target.startswith("/admin/login/"):
         target = "/admin/"
-    if request.user.is_authenticated and request.session.get(authentication.SECOND_FACTOR_PENDING):
+    if not request.user.is_authenticated:
+        return redirect_to_login(target, login_url="/accounts/login/")
+    if authentication.may_use_admin(request):
+        return HttpResponseRedirect(target)
+    if request.user.is_staff and not request.user.is_verified():  # type: ignore[union-attr]
+        request.session[authentication.SECOND_FACTOR_PENDING] = True  # a session without the code: ask for it
+    if request.session.get(authentication.SECOND_FACTOR_PENDING):
         return redirect(f"/accounts/second-factor/?next={target}")
-    return redirect_to_login(target, login_url="/accounts/login/")
+    error = DomainError("auth.admin_forbidden", _("This account has no access to the administration pages."))
+    return render(request, "core/error.html", {"error": error}, status=403)
 
 
 def agency_tree_view(request: HttpRequest) -> HttpResponse:

@@ -104,6 +104,14 @@ def test_the_admin_site_needs_a_completed_second_factor(client, cast):
     admin = _province_admin(cast)
     client.force_login(admin)  # a session with the password only, whatever made it
     assert client.get("/admin/organizations/agency/").status_code == 302
+    assert client.get("/admin/login/?next=/admin/")["Location"] == "/accounts/second-factor/?next=/admin/"
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_logged_in_clerk_is_told_the_admin_site_is_not_theirs(client, cast):
+    _login(client, "vanthu.a", cast.password)
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 403 and "auth.admin_forbidden" in response.content.decode()
 
 
 # --- Finding 3: API tokens ---------------------------------------------------------------------
