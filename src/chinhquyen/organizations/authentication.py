@@ -294,12 +294,25 @@ def _check_code(*, account: Account, code: str, door: Door) -> TotpDevice:
                 return device
             if not allowed:
                 device.throttle_increment(commit=True)
+        reason = "no_device" if device is None else ("wrong_code" if allowed else "throttled")
+        if device is not None and device.confirmed and device.is_replay(code):
+            reason = "replayed"
+            if account.email:  # someone else may have seen the code: tell the owner (ASVS 2.8.5)
+                queue_email(
+                    to=[account.email],
+                    subject=_("A verification code of your account was used again"),
+                    body=_(
+                        "A verification code of your account %(username)s that had already been used was sent again and refused. "
+                        "If this was not you, someone may know your password: change it and tell your administrator."
+                    )
+                    % {"username": account.username},
+                )
         record_event(
             action="auth.second_factor_failed",
             actor=account,
             object_type="account",
             object_id=account.pk,
-            summary={"door": door, "reason": "no_device" if device is None else ("wrong_code" if allowed else "throttled")},
+            summary={"door": door, "reason": reason},
         )
     raise DomainError("auth.totp_invalid", _("The verification code is not correct."), fields={"code": [_("Not correct.")]})
 

@@ -372,6 +372,15 @@ class TotpDevice(ThrottlingMixin, Device):
         self.throttle_increment(commit=True)
         return False
 
+    def is_replay(self, token: object) -> bool:
+        """`token` is the code of a time step already accepted (ASVS 2.8.5: logged and the owner told)."""
+        from django_otp.oath import hotp
+
+        if self.last_t < 0:
+            return False
+        code = str(token).strip()
+        return any(code == f"{hotp(self.bin_key, t, self.DIGITS):0{self.DIGITS}d}" for t in (self.last_t - 1, self.last_t) if t >= 0)
+
 
 class LoginFailure(models.Model):
     """One refused password, kept for the attempt limits (`organizations.authentication`).

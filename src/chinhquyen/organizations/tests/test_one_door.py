@@ -275,8 +275,13 @@ def test_a_totp_code_cannot_be_used_twice(client, cast):
     assert client.post("/accounts/second-factor/", {"code": code}).status_code == 302
     client.post("/accounts/logout/")
     _login(client, "vanthu.a", cast.password)
+    Account.objects.filter(username="vanthu.a").update(email="vanthu.a@example.gov.vn")
     assert client.post("/accounts/second-factor/", {"code": code}).status_code == 400
     assert client.get("/")["Location"] == "/accounts/second-factor/"
+    # logged as a replay and the owner told (ASVS 2.8.5); the API door refuses it too
+    assert AuditEvent.objects.filter(action="auth.second_factor_failed", summary__reason="replayed").exists()
+    assert DBTaskResult.objects.filter(args_kwargs__kwargs__to=["vanthu.a@example.gov.vn"]).exists()
+    assert _token("vanthu.a", cast.password, otp=code).status_code == 400
 
 
 def test_totp_attempts_are_limited(client, cast):
@@ -358,3 +363,13 @@ def test_openid_connect_never_opens_an_officials_session(client, cast):
     assert response.status_code == 400
     assert "_auth_user_id" not in client.session
     assert AuditEvent.objects.filter(action="auth.login_refused", actor_id=cast.clerk_a.pk, summary__door="oidc").exists()
+
+
+def test_the_session_gets_a_new_key_at_login_and_again_after_the_code(client, cast):
+    secret = _enrolled(client, cast, "vanthu.a")
+    client.get("/accounts/login/")
+    before = client.session.session_key
+    _login(client, "vanthu.a", cast.password)
+    after_password = client.session.session_key
+    client.post("/accounts/second-factor/", {"code": _code(secret, step=1)})
+    assert len({before, after_password, client.session.session_key}) == 3
