@@ -109,7 +109,7 @@ def admin_login_view(request: HttpRequest, extra_context: object = None) -> Http
         return redirect_to_login(target, login_url="/accounts/login/")
     if authentication.may_use_admin(request):
         return HttpResponseRedirect(target)
-    if request.user.is_staff and not request.user.is_verified():  # type: ignore[union-attr]
+    if request.user.is_staff and not request.user.is_verified():  # type: ignore[union-attr, attr-defined]
         request.session[authentication.SECOND_FACTOR_PENDING] = True  # a session without the code: ask for it
     if request.session.get(authentication.SECOND_FACTOR_PENDING):
         return redirect(f"/accounts/second-factor/?next={target}")
