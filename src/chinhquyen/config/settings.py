@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -31,7 +32,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site whose login is the officials' one and that needs the second factor (ADR 0033).
+    "chinhquyen.organizations.apps.OfficialsAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -40,7 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "django_otp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
@@ -70,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "chinhquyen.organizations.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "chinhquyen.core.sessions.SessionTimeoutMiddleware",
@@ -132,8 +136,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 #: Failed logins in a row before an account is locked, and for how long (minutes).
+# Attempt limits of every login door (organizations.authentication, ADR 0033): per user name and
+# client address (the wait doubles with each further failure), per address, and for the whole site.
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+LOGIN_MAX_FAILURES_PER_ADDRESS = env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 30)
+LOGIN_MAX_FAILURES_GLOBAL = env_int("LOGIN_MAX_FAILURES_GLOBAL", 1000)
+#: Key that encrypts the TOTP secrets at rest (empty: derived from SECRET_KEY).
+OTP_ENCRYPTION_KEY = env_str("OTP_ENCRYPTION_KEY", "")
+#: django-otp: after n wrong codes the next one is checked only after 2^(n-1) seconds.
+OTP_TOTP_THROTTLE_FACTOR = 1
+#: Lifetime of an API token (django-rest-knox); it is also revoked at logout, password change,
+#: deactivation and second-factor reset.
+API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 10)
 #: The demo accounts' shared password (printed by `make run`); used only by `load_demo`.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "ChinhQuyen@2026")
 
@@ -252,8 +267,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first, so an anonymous call gets 401 with `WWW-Authenticate: Token`.
-        "rest_framework.authentication.TokenAuthentication",
+        # Token first, so an anonymous call gets 401 with `WWW-Authenticate: Token`. Expiring,
+        # hashed django-rest-knox tokens, officials only (organizations.api.auth).
+        "chinhquyen.organizations.api.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -261,6 +277,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "chinhquyen.core.api.errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "chinhquyen.core.api.pagination.KeysetPagination",
     "PAGE_SIZE": 50,
+}
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(hours=API_TOKEN_HOURS),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "chinhquyen API",

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.core.admin import AuditedAdminMixin, AuditedModelAdmin, ReadOnlyModelAdmin, ReadOnlyTabularInline
-from chinhquyen.organizations import services
+from chinhquyen.organizations import authentication, services
 from chinhquyen.organizations.models import Account, Agency, AgencySuccession, Applicant, Delegation, Position, RoleAssignment, Unit
 
 
@@ -92,10 +93,17 @@ class UnitAdmin(AuditedModelAdmin):
 
 @admin.register(Account)
 class AccountAdmin(AuditedAdminMixin, UserAdmin):  # type: ignore[type-arg]
-    list_display = ("username", "full_name", "kind", "is_active", "locked_until")
+    list_display = ("username", "full_name", "kind", "is_active")
     list_filter = ("kind", "is_active", "is_staff")
     search_fields = ("username", "full_name", "email")
-    fieldsets = (*UserAdmin.fieldsets, ("chinhquyen", {"fields": ("kind", "full_name", "phone", "locked_until", "totp_confirmed")}))  # type: ignore[misc]
+    fieldsets = (*UserAdmin.fieldsets, ("chinhquyen", {"fields": ("kind", "full_name", "phone")}))  # type: ignore[misc]
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Reset the second factor (the official enrols again at the next login)"))
+    def reset_second_factor(self, request: HttpRequest, queryset: Any) -> None:
+        for account in queryset:
+            authentication.reset_second_factor(account=account, actor=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("The second factor was reset; the accounts' API tokens were revoked."))
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # an account is deactivated, never deleted: the audit trail names it

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
+
+from chinhquyen.organizations import totp
 
 #: QCVN 102:2016 layout of the electronic identifier code, used by the document axis
 #: (STANDARDS §1.10, §13.5.4): `V1V2V3.Z1Z2.Y1Y2.MX1X2`, level 1 on the right.
@@ -41,7 +45,7 @@ class AgencyKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class ValidQuerySet(models.QuerySet):  # type: ignore[type-arg]
+class ValidQuerySet(models.QuerySet):
     def valid_on(self, day: dt.date) -> ValidQuerySet:
         """Rows in force on `day` (both bounds inclusive)."""
         return self.filter(Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day)))
@@ -144,16 +148,12 @@ class AccountKind(models.TextChoices):
     APPLICANT = "applicant", _("Citizen or business")
 
 
-class Account(AbstractUser):
+class Account(AbstractUser):  # type: ignore[django-manager-missing]  # TotpDevice.user (django-otp is untyped)
     """The login of a person: an official (cán bộ, công chức) or an applicant (người dân, doanh nghiệp)."""
 
     kind = models.CharField(_("account kind"), max_length=10, choices=AccountKind.choices, default=AccountKind.OFFICIAL)
     full_name = models.CharField(_("full name"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    failed_logins = models.PositiveSmallIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
-    totp_secret = models.CharField(max_length=64, blank=True, help_text="Base32 secret of the TOTP second factor.")
-    totp_confirmed = models.BooleanField(default=False)
     is_demo = models.BooleanField(default=False, help_text="Created by load_demo with the shared demo password.")
 
     class Meta:
@@ -163,13 +163,28 @@ class Account(AbstractUser):
     def __str__(self) -> str:
         return self.full_name or self.username
 
+    @property
+    def totp_confirmed(self) -> bool:
+        """The account has a confirmed TOTP device (its second factor is on)."""
+        return TotpDevice.objects.filter(user_id=self.pk, confirmed=True).exists()
 
-class OfficialManager(UserManager):  # type: ignore[type-arg]
-    def get_queryset(self) -> models.QuerySet:  # type: ignore[type-arg]
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A new password (set_password keeps the raw one until save) or a deactivation ends
+        # every API token of the account, whichever screen or command made the change (ASVS 3.3.3).
+        password_changed = self.pk is not None and getattr(self, "_password", None) is not None
+        super().save(*args, **kwargs)
+        if password_changed or (self.pk is not None and not self.is_active):
+            from chinhquyen.organizations.authentication import revoke_tokens
+
+            revoke_tokens(account=self, reason="password_changed" if password_changed else "deactivated")
+
+
+class OfficialManager(UserManager):
+    def get_queryset(self) -> models.QuerySet:
         return super().get_queryset().filter(kind=AccountKind.OFFICIAL)
 
 
-class Official(Account):
+class Official(Account):  # type: ignore[django-manager-missing]
     """An official's account (the glossary's `Official`)."""
 
     objects = OfficialManager()  # type: ignore[assignment, misc]
@@ -300,3 +315,89 @@ class Delegation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delegate} ← {self.leader} ({self.starts_on}–{self.ends_on})"
+
+
+class TotpDevice(ThrottlingMixin, Device):
+    """An official's TOTP second factor (RFC 6238) as a django-otp device.
+
+    The key is stored encrypted (AES-256-GCM, `organizations.totp`); `last_t` is the time step of
+    the last code accepted, so a code is never accepted twice; django-otp's throttling doubles the
+    wait after each wrong code (`OTP_TOTP_THROTTLE_FACTOR`).
+    """
+
+    encrypted_key: models.BinaryField = models.BinaryField(help_text="The TOTP key, encrypted at rest (organizations.totp).")
+    last_t: models.BigIntegerField = models.BigIntegerField(
+        default=-1, help_text="Time step of the last accepted code; only later ones are accepted."
+    )
+    drift: models.SmallIntegerField = models.SmallIntegerField(default=0)
+
+    STEP = 30
+    DIGITS = 6
+    TOLERANCE = 1
+
+    class Meta(Device.Meta):
+        verbose_name = _("TOTP device")
+        verbose_name_plural = _("TOTP devices")
+
+    @property
+    def bin_key(self) -> bytes:
+        return totp.decrypt_key(bytes(self.encrypted_key))
+
+    def get_throttle_factor(self) -> int:
+        from django.conf import settings
+
+        return int(getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1))
+
+    def verify_token(self, token: object) -> bool:
+        """Accept a code of a time step after the last accepted one (one step of drift either way)."""
+        import time
+
+        from django_otp.oath import TOTP
+
+        allowed, _data = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            value = int(str(token))
+        except ValueError:
+            value = -1
+        check = TOTP(self.bin_key, self.STEP, 0, self.DIGITS, self.drift)
+        check.time = time.time()
+        if value >= 0 and check.verify(value, self.TOLERANCE, self.last_t + 1):
+            self.last_t = check.t()
+            self.drift = check.drift
+            self.throttle_reset(commit=False)
+            self.save()
+            return True
+        self.throttle_increment(commit=True)
+        return False
+
+    def is_replay(self, token: object) -> bool:
+        """`token` is the code of a time step already accepted (ASVS 2.8.5: logged and the owner told)."""
+        from django_otp.oath import hotp
+
+        if self.last_t < 0:
+            return False
+        code = str(token).strip()
+        return any(code == f"{hotp(self.bin_key, t, self.DIGITS):0{self.DIGITS}d}" for t in (self.last_t - 1, self.last_t) if t >= 0)
+
+
+class LoginFailure(models.Model):
+    """One refused password, kept for the attempt limits (`organizations.authentication`).
+
+    Keyed on the user name as typed (folded) and the client address (`core.net.client_address`),
+    so the limits hold across processes and never lock an account for everyone.
+    """
+
+    username = models.CharField(max_length=150)
+    address = models.CharField(max_length=64)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["username", "address", "at"], name="loginfailure_pair_idx"),
+            models.Index(fields=["address", "at"], name="loginfailure_address_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.address} {self.at:%Y-%m-%d %H:%M:%S}"

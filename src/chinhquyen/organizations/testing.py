@@ -82,3 +82,14 @@ def make_cast() -> Cast:
         counter_officer=official("motcua", "Hoàng Thị Một Cửa", center, Role.COUNTER_OFFICER),
         citizen=services.create_applicant(username="congdan", full_name="Đỗ Văn Dân", password=PASSWORD, identity_number="017090001234"),
     )
+
+
+def enrol_totp(account: Account) -> str:
+    """Give `account` a confirmed TOTP second factor, as if enrolled through the page; its base32 key."""
+    from chinhquyen.organizations import totp
+    from chinhquyen.organizations.models import TotpDevice
+
+    key = totp.new_key()
+    TotpDevice.objects.filter(user=account).delete()
+    TotpDevice.objects.create(user=account, name="TOTP", confirmed=True, encrypted_key=totp.encrypt_key(key))
+    return totp.base32(key)

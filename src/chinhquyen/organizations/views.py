@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import segno
-from django.contrib.auth import login, logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,7 +16,6 @@ from chinhquyen.core.errors import DomainError
 from chinhquyen.organizations import authentication
 from chinhquyen.organizations.access import access_agency_for_official
 from chinhquyen.organizations.forms import AsOfForm, LoginForm, TotpForm
-from chinhquyen.organizations.middleware import SESSION_KEY
 from chinhquyen.organizations.models import Account
 from chinhquyen.organizations.selectors import agency_tree, current_successors, today
 
@@ -30,17 +29,18 @@ def _next_url(request: HttpRequest) -> str:
 
 @require_http_methods(["GET", "POST"])
 def login_view(request: HttpRequest) -> HttpResponse:
+    """The officials' login: the only page that opens an official's session (ADR 0033)."""
     form = LoginForm(request.POST or None)
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            account = authentication.check_credentials(username=form.cleaned_data["username"], password=form.cleaned_data["password"])
+            account = authentication.check_credentials(
+                request=request, username=form.cleaned_data["username"], password=form.cleaned_data["password"], door="officials"
+            )
         except DomainError as exc:
             error = exc.message
         else:
-            login(request, account, backend="chinhquyen.organizations.backends.RoleBackend")
-            if authentication.second_factor_required(account):
-                request.session[SESSION_KEY] = True
+            if authentication.log_in_official(request, account):
                 return redirect(f"/accounts/second-factor/?next={_next_url(request)}")
             return HttpResponseRedirect(_next_url(request))
     return render(
@@ -50,7 +50,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout_view(request: HttpRequest) -> HttpResponse:
-    logout(request)
+    authentication.log_out(request)
     return redirect("organizations:login")
 
 
@@ -60,29 +60,30 @@ def second_factor_view(request: HttpRequest) -> HttpResponse:
         return redirect("organizations:login")
     account: Account = request.user  # type: ignore[assignment]
     enrolling = not account.totp_confirmed
-    if enrolling and (not account.totp_secret or request.method == "GET"):
-        authentication.start_totp_enrolment(account=account)
+    secret = None
+    if enrolling:
+        secret = authentication.enrolment_secret(account)
+        if secret is None or request.method == "GET":
+            secret = authentication.start_totp_enrolment(account=account)
     form = TotpForm(request.POST or None)
     error = None
     if request.method == "POST" and form.is_valid():
         try:
-            authentication.verify_totp(account=account, code=form.cleaned_data["code"])
+            authentication.verify_second_factor(request=request, account=account, code=form.cleaned_data["code"])
         except DomainError as exc:
             error = exc.message
         else:
-            request.session.pop(SESSION_KEY, None)
-            request.session.cycle_key()
             return HttpResponseRedirect(_next_url(request))
     qr_svg = None
-    if enrolling:
+    if enrolling and secret:
         buffer = io.BytesIO()
-        segno.make(authentication.totp_uri(account)).save(buffer, kind="svg", scale=4, title=_("QR code for the authenticator app"))
+        segno.make(authentication.totp_uri(account, secret)).save(buffer, kind="svg", scale=4, title=_("QR code for the authenticator app"))
         qr_svg = buffer.getvalue().decode()
     context = {
         "form": form,
         "error": error,
         "enrolling": enrolling,
-        "secret": account.totp_secret if enrolling else None,
+        "secret": secret,
         "qr_svg": qr_svg,
         "next": _next_url(request),
     }
@@ -94,8 +95,26 @@ def second_factor_enrol_view(request: HttpRequest) -> HttpResponse:
     """An official turns the TOTP second factor on; the next page shows the key to scan."""
     if not request.user.is_authenticated:
         return redirect("organizations:login")
-    request.session[SESSION_KEY] = True
+    request.session[authentication.SECOND_FACTOR_PENDING] = True
     return redirect("organizations:second_factor")
+
+
+def admin_login_view(request: HttpRequest, extra_context: object = None) -> HttpResponse:
+    """The admin site's login: our login page (the admin's own form would skip the second factor)."""
+    target = request.GET.get("next") or "/admin/"
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    if not safe or target.startswith("/admin/login/"):
+        target = "/admin/"
+    if not request.user.is_authenticated:
+        return redirect_to_login(target, login_url="/accounts/login/")
+    if authentication.may_use_admin(request):
+        return HttpResponseRedirect(target)
+    if request.user.is_staff and not request.user.is_verified():  # type: ignore[union-attr, attr-defined]
+        request.session[authentication.SECOND_FACTOR_PENDING] = True  # a session without the code: ask for it
+    if request.session.get(authentication.SECOND_FACTOR_PENDING):
+        return redirect(f"/accounts/second-factor/?next={target}")
+    error = DomainError("auth.admin_forbidden", _("This account has no access to the administration pages."))
+    return render(request, "core/error.html", {"error": error}, status=403)
 
 
 def agency_tree_view(request: HttpRequest) -> HttpResponse:

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import requests
 from django.conf import settings
-from django.contrib.auth import login, logout
+from django.contrib.auth import logout
 from django.core import signing
 from django.core.files import File
 from django.db import transaction
@@ -346,15 +346,14 @@ def log_in(request: HttpRequest) -> HttpResponse:
                 username = form.cleaned_data["username"].strip().lower()
                 if "@" not in username:  # a phone number, typed with spaces or dots
                     username = re.sub(r"[\s.\-()]", "", username)
-                account = authentication.check_credentials(username=username, password=form.cleaned_data["password"])
+                account = authentication.check_credentials(
+                    request=request, username=username, password=form.cleaned_data["password"], door="portal"
+                )
+                authentication.log_in_applicant(request, account, via="portal")
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:
-                if not hasattr(account, "applicant"):
-                    form.add_error(None, _("This page is for citizens and businesses; officials log in on the officials' page."))
-                else:
-                    login(request, account, backend="chinhquyen.organizations.backends.RoleBackend")
-                    return redirect(_safe_next(request))
+                return redirect(_safe_next(request))
     return render(
         request,
         "portal/login.html",
@@ -412,7 +411,10 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
             email=str(claims.get("email", "")),
             phone=str(claims.get("phone_number", "")),
         )
-    login(request, profile.account, backend="chinhquyen.organizations.backends.RoleBackend")
+    try:  # the one door: never an official's session from the portal (ADR 0033)
+        authentication.log_in_applicant(request, profile.account, via="oidc")
+    except DomainError:
+        return render(request, "portal/oidc_failed.html", status=400)
     return redirect(pending["next"])
 
 

@@ -105,7 +105,9 @@ def test_a_specialist_cannot_act_on_a_document_they_only_see_through_their_unit(
 
 def test_the_citizen_and_the_anonymous_visitor_get_nothing(client, office, world):
     client.force_login(office.cast.citizen.account)
-    assert client.get(f"/documents/incoming/{world['unit_x'].pk}/").status_code == 403
+    # An applicant's session is sent to the portal from every officials' page (issue 16 finding 8).
+    response = client.get(f"/documents/incoming/{world['unit_x'].pk}/")
+    assert response.status_code == 302 and response["Location"].startswith("/dich-vu-cong/")
     api = APIClient()
     assert api.get("/api/v1/incoming-documents/").status_code == 401
     api.force_authenticate(office.cast.citizen.account)

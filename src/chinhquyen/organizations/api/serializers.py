@@ -9,10 +9,14 @@ from chinhquyen.organizations.models import Account, Agency, RoleAssignment
 class TokenRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    otp = serializers.CharField(
+        required=False, allow_blank=True, max_length=8, help_text="The 6-digit TOTP code, for accounts that use the second factor."
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="Send as `Authorization: Token <token>`; shown once, stored hashed.")
+    expiry = serializers.DateTimeField(help_text="The token ends then, or earlier at logout, password change or deactivation.")
 
 
 class AgencySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -7,8 +7,8 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from knox.models import AuthToken
 from rest_framework import generics, permissions
-from rest_framework.authtoken.models import Token
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -28,6 +28,8 @@ from chinhquyen.organizations.selectors import current_successors, roles_of, tod
 
 
 class TokenView(APIView):
+    """A token for an official: password, attempt limits, and the TOTP code where the account needs it."""
+
     permission_classes = [permissions.AllowAny]
     authentication_classes: list[type] = []
 
@@ -35,11 +37,32 @@ class TokenView(APIView):
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        account = authentication.check_credentials(
-            username=serializer.validated_data["username"], password=serializer.validated_data["password"]
+        token, expiry = authentication.issue_token(
+            request=request,  # type: ignore[arg-type]
+            username=serializer.validated_data["username"],
+            password=serializer.validated_data["password"],
+            otp=serializer.validated_data.get("otp", ""),
         )
-        token, _created = Token.objects.get_or_create(user=account)
-        return Response({"token": token.key})
+        return Response(TokenResponseSerializer({"token": token, "expiry": expiry}).data)
+
+
+class LogoutView(APIView):
+    """End the token this call carries."""
+
+    @extend_schema(request=None, responses={204: None}, summary="Thu hồi token đang dùng")
+    def post(self, request: Request) -> Response:
+        if isinstance(request.auth, AuthToken):
+            authentication.revoke_token(token=request.auth, reason="logout")
+        return Response(status=204)
+
+
+class LogoutAllView(APIView):
+    """End every token of the calling account."""
+
+    @extend_schema(request=None, responses={204: None}, summary="Thu hồi mọi token của tài khoản")
+    def post(self, request: Request) -> Response:
+        authentication.revoke_tokens(account=request.user, reason="logout_all")  # type: ignore[arg-type]
+        return Response(status=204)
 
 
 def _as_of(request: Request) -> dt.date:

@@ -101,9 +101,11 @@ def test_an_unknown_agency_is_a_json_404(api):
 
 
 def test_an_applicant_cannot_read_the_directory(cast):
+    # Issue 16 finding 8: an applicant gets no token at all (the token endpoint is an officials' door).
+    response = APIClient().post("/api/v1/auth/token/", {"username": "congdan", "password": cast.password}, format="json")
+    assert response.status_code == 400 and "token" not in response.json()
     client = APIClient()
-    token = client.post("/api/v1/auth/token/", {"username": "congdan", "password": cast.password}, format="json").json()["token"]
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    client.force_authenticate(cast.citizen.account)
     assert client.get(f"/api/v1/agencies/{cast.agency_a.pk}/").status_code == 403
 
 
