@@ -13,6 +13,7 @@ from chinhquyen.core.admin import AuditedAdminMixin, is_read_only
 from chinhquyen.core.audit import verify_chain
 from chinhquyen.core.models import AuditEvent
 from chinhquyen.organizations.models import Account, Position, Unit
+from chinhquyen.organizations.testing import force_login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def superuser(cast):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def admin_client(superuser) -> Client:  # type: ignore[no-untyped-def]
     client = Client()
-    client.force_login(superuser)
+    force_login_verified(client, superuser)
     return client
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from chinhquyen.organizations import services
 from chinhquyen.organizations.models import Account, Role
-from chinhquyen.organizations.testing import make_cast
+from chinhquyen.organizations.testing import enrol_totp, make_cast
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -49,8 +49,8 @@ def test_the_admin_forms_work_under_the_policy(live_server, page):
     cast = make_cast()
     admin = services.create_official(username="quantri.tinh", full_name="Quản trị tỉnh", password=cast.password)
     services.assign_role(official=admin, agency=cast.province, role=Role.PROVINCE_ADMIN, valid_from=dt.date(2020, 1, 1))
-    secret = pyotp.random_base32()
-    Account.objects.filter(pk=admin.pk).update(totp_secret=secret, totp_confirmed=True, is_staff=True, is_superuser=True)
+    Account.objects.filter(pk=admin.pk).update(is_staff=True, is_superuser=True)
+    secret = enrol_totp(admin)
     _log_in(page, live_server.url, "quantri.tinh", cast.password, secret)
 
     page.goto(f"{live_server.url}/admin/organizations/position/add/")

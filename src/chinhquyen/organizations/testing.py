@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from chinhquyen.organizations import services
 from chinhquyen.organizations.models import Account, Agency, AgencyKind, AgencyLevel, Applicant, Role
@@ -93,3 +94,18 @@ def enrol_totp(account: Account) -> str:
     TotpDevice.objects.filter(user=account).delete()
     TotpDevice.objects.create(user=account, name="TOTP", confirmed=True, encrypted_key=totp.encrypt_key(key))
     return totp.base32(key)
+
+
+def force_login_verified(client: Any, account: Account) -> None:
+    """Log `account` into a test client with the second factor done, as after the TOTP page."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from chinhquyen.organizations.models import TotpDevice
+
+    if not TotpDevice.objects.filter(user=account, confirmed=True).exists():
+        enrol_totp(account)
+    device = TotpDevice.objects.get(user=account, confirmed=True)
+    client.force_login(account)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
