@@ -47,19 +47,16 @@ def test_the_verification_link_does_not_reactivate_a_deactivated_account(client)
     assert not Account.objects.get(username="cuc@example.test").is_active
 
 
-def test_a_deactivated_account_that_never_verified_is_not_activated_by_its_link(client):
+def test_an_expired_verification_link_does_not_activate(client, settings):
+    settings.PORTAL_VERIFY_HOURS = 0
     assert _sign_up(client).status_code == 200
-    link = _link(_mails()[-1]["body"])
-    account = Account.objects.get(username="cuc@example.test")
-    from chinhquyen.portal import services
-
-    services.deactivate_applicant(account=account)  # what an administrator's deactivation does to a pending sign-up
-    assert client.get(link).status_code == 400
+    assert client.get(_link(_mails()[-1]["body"])).status_code == 400
     assert not Account.objects.get(username="cuc@example.test").is_active
 
 
 def test_sign_up_with_a_registered_email_answers_like_a_new_one(client):
     first = _sign_up(client, email="cuc@example.test")
+    assert client.get(_link(_mails()[-1]["body"])).status_code == 200  # the owner confirmed the address
     second = Client().post(
         SIGN_UP, {"full_name": "Lê Thị Cúc", "identity_number": "001190099999", "email": "cuc@example.test", "password": PASSWORD}
     )
@@ -69,7 +66,8 @@ def test_sign_up_with_a_registered_email_answers_like_a_new_one(client):
     assert first.status_code == second.status_code == fresh.status_code == 200
 
     def page(response, email):
-        return response.content.decode().replace(email, "EMAIL")
+        html = response.content.decode().replace(email, "EMAIL")
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
     assert page(second, "cuc@example.test") == page(fresh, "dao@example.test")
     assert Account.objects.filter(username="cuc@example.test").count() == 1
@@ -102,3 +100,30 @@ def test_the_verification_link_is_rate_limited_per_address(client, settings):
     settings.PORTAL_ACCOUNT_RATE = "3/min"
     statuses = [client.get(f"/dich-vu-cong/xac-nhan/forged-{i}/", HTTP_X_FORWARDED_FOR=f"203.0.113.{i}").status_code for i in range(5)]
     assert statuses == [400, 400, 400, 429, 429]
+
+
+def test_signing_up_again_before_confirming_sends_a_fresh_link_to_the_owner(client):
+    assert _sign_up(client).status_code == 200
+    again = Client().post(
+        SIGN_UP, {"full_name": "Kẻ Gian", "identity_number": "001190099999", "email": "cuc@example.test", "password": PASSWORD + "x"}
+    )
+    assert again.status_code == 200
+    first_link, second_link = (_link(m["body"]) for m in _mails())
+    assert client.get(first_link).status_code == 400  # replaced
+    assert client.get(second_link).status_code == 200
+    account = Account.objects.get(username="cuc@example.test")
+    assert account.is_active and account.full_name == "Lê Thị Cúc" and account.check_password(PASSWORD)
+
+
+def test_a_weak_password_is_refused_alike_for_a_registered_and_a_new_email(client):
+    assert _sign_up(client).status_code == 200
+    weak = {"full_name": "Lê Thị Cúc", "identity_number": "001190012345", "password": "123"}
+    taken = Client().post(SIGN_UP, {**weak, "email": "cuc@example.test"})
+    fresh = Client().post(SIGN_UP, {**weak, "email": "dao@example.test"})
+    assert taken.status_code == fresh.status_code == 400
+
+    def page(response, local):
+        html = response.content.decode().replace(local + "@", "X@")
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+    assert page(taken, "cuc") == page(fresh, "dao")
