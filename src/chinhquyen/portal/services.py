@@ -195,9 +195,14 @@ def sign_in_with_provider(*, claims: dict[str, Any], id_number: str) -> Account:
                 account = applicant.account
                 account.set_unusable_password()
                 account.save(update_fields=["password"])
-                ProviderIdentity.objects.create(account=account, issuer=issuer, subject=subject, identity_number=id_number, last_seen_at=now)
+                ProviderIdentity.objects.create(
+                    account=account, issuer=issuer, subject=subject, identity_number=id_number, last_seen_at=now
+                )
                 record_event(
-                    action="portal.provider_linked", object_type="account", object_id=account.pk, summary={"issuer": issuer, "subject": subject}
+                    action="portal.provider_linked",
+                    object_type="account",
+                    object_id=account.pk,
+                    summary={"issuer": issuer, "subject": subject},
                 )
                 return account
         except IntegrityError:  # the same person's first sign-in, twice at once: the other one linked

@@ -156,3 +156,23 @@ def test_a_wrong_secret_counts_toward_the_dossiers_cap(one_stop, fake_clock, set
     for i in range(3):
         assert Client(REMOTE_ADDR=f"192.0.2.{i}").get(*_portal(dossier.code, f"ABCD{i}")).status_code == 404
     assert Client(REMOTE_ADDR="192.0.2.50").get(*_portal(dossier.code, dossier.lookup_secret)).status_code == 429
+
+
+def test_the_migration_replaces_the_old_four_character_secrets(one_stop, fake_clock):
+    """ADR 0035: old 4-hexadecimal secrets are replaced (they no longer open anything), not kept."""
+    import importlib
+
+    from django.apps import apps
+
+    from chinhquyen.dossiers.models import Dossier
+
+    old, new = receive(one_stop), receive(one_stop)
+    Dossier.objects.filter(pk=old.pk).update(lookup_secret="BEEF")
+    assert Client().get(*_portal(old.code, "BEEF")).status_code == 404  # refused even before the migration runs
+    migration = importlib.import_module("chinhquyen.dossiers.migrations.0005_longer_lookup_secrets")
+    migration.replace_short_secrets(apps, None)
+    old.refresh_from_db()
+    kept = Dossier.objects.get(pk=new.pk).lookup_secret
+    assert len(old.lookup_secret) == 10 and set(old.lookup_secret) <= set(services.LOOKUP_SECRET_ALPHABET)
+    assert kept == new.lookup_secret  # a secret already long enough is kept
+    assert Client().get(*_portal(old.code, old.lookup_secret)).status_code == 200

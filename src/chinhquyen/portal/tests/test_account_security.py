@@ -89,8 +89,9 @@ def test_sign_up_with_a_registered_phone_answers_like_a_new_one(client, settings
 def test_a_rotating_forwarded_for_header_does_not_reset_the_sign_in_limit(client, settings):
     settings.PORTAL_ACCOUNT_RATE = "3/min"
     statuses = [
-        client.post("/dich-vu-cong/dang-nhap/", {"username": "x@example.test", "password": "wrong"}, HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
-        .status_code
+        client.post(
+            "/dich-vu-cong/dang-nhap/", {"username": "x@example.test", "password": "wrong"}, HTTP_X_FORWARDED_FOR=f"203.0.113.{i}"
+        ).status_code
         for i in range(5)
     ]
     assert statuses == [400, 400, 400, 429, 429]

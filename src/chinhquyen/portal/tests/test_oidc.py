@@ -182,7 +182,11 @@ def _signed_in_account(client):
 def test_a_number_typed_at_sign_up_never_receives_the_providers_sign_in(client, provider):
     """Finding 5: whoever signs up first with a victim's number must not get the victim's sign-ins."""
     squatter = org.create_applicant(
-        username="ke-gian@example.test", full_name="Kẻ Gian", password=PASSWORD, identity_number="038090001111", email="ke-gian@example.test"
+        username="ke-gian@example.test",
+        full_name="Kẻ Gian",
+        password=PASSWORD,
+        identity_number="038090001111",
+        email="ke-gian@example.test",
     ).account
     assert _sign_in(client).status_code == 302
     victim = _signed_in_account(client)
