@@ -40,7 +40,7 @@ from chinhquyen.core.net import client_address
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([a-z]+)\s*$")
-#: Slot keys asked of the database cache in one query.
+#: Up to this many slot keys are asked of the database cache in one query; beyond, by bisection.
 _CHUNK = 200
 
 
@@ -75,18 +75,28 @@ def _key(scope: str, ident: str, rate: Rate) -> str:
 
 
 def _first_free_slot(cache: BaseCache, key: str, count: int) -> tuple[int, float | None]:
-    """The number of the first free slot (count + 1 when all are taken; slots are taken in order,
-    so the first free one tells how many are), and when the window began (slot 1's value)."""
-    start: float | None = None
-    for first in range(1, count + 1, _CHUNK):
-        names = [f"{key}:{i}" for i in range(first, min(count, first + _CHUNK - 1) + 1)]
+    """The number of the first free slot (count + 1 when all are taken), and when the window began
+    (slot 1's value). Slots are taken in order, so the first free one tells how many are: up to
+    `_CHUNK` slots are read in one query, more by bisection (a few queries for a million)."""
+    if count <= _CHUNK:
+        names = [f"{key}:{i}" for i in range(1, count + 1)]
         found = cache.get_many(names)
-        if first == 1:
-            start = found.get(names[0])
-        for offset, name in enumerate(names):
-            if name not in found:
-                return first + offset, start
-    return count + 1, start
+        start = found.get(names[0])
+        return next((i for i, name in enumerate(names, 1) if name not in found), count + 1), start
+    found = cache.get_many([f"{key}:1", f"{key}:{count}"])
+    start = found.get(f"{key}:1")
+    if start is None:
+        return 1, None
+    if f"{key}:{count}" in found:
+        return count + 1, start
+    taken, free = 1, count
+    while free - taken > 1:
+        middle = (taken + free) // 2
+        if cache.get(f"{key}:{middle}") is not None:
+            taken = middle
+        else:
+            free = middle
+    return free, start
 
 
 def hit(scope: str, ident: str, rate: str | Rate) -> bool:

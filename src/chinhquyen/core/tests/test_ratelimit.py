@@ -45,6 +45,12 @@ def test_hit_counts_up_to_the_rate_and_exceeded_reads_without_counting():
     assert ratelimit.hit("t", "b", "3/min")  # another identifier, its own budget
 
 
+def test_a_large_rate_counts_exactly_past_one_query_of_slots():
+    assert all(ratelimit.hit("big", "a", "250/min") for _ in range(250))
+    assert not ratelimit.hit("big", "a", "250/min")
+    assert ratelimit.exceeded("big", "a", "250/min")
+
+
 def test_an_ipv6_client_counts_by_its_64_and_a_forged_header_is_ignored(settings):
     settings.TRUSTED_PROXIES = []
     factory = RequestFactory()
