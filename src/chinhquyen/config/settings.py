@@ -120,6 +120,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Cache (rate limits, dashboards; ADR 0035) ------------------------------------------------
+#: Shared by every process, so that rate limits hold across gunicorn workers: empty, the database
+#: cache (table `chinhquyen_cache`, created by the core migrations); `redis://host:6379/0` (or
+#: `rediss://`), Django's Redis backend (install the `redis` package).
+CACHE_URL = env_str("CACHE_URL", "")
+#: Entries the database cache keeps before it culls (expired ones first, then a third of the rest).
+CACHE_MAX_ENTRIES = env_int("CACHE_MAX_ENTRIES", 200_000)
+CACHES: dict[str, dict[str, object]]
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL:
+    raise ImproperlyConfigured(
+        "CACHE_URL must be empty (the database cache) or a redis:// URL "
+        "(CACHE_URL phải để trống — dùng bộ nhớ đệm trong cơ sở dữ liệu — hoặc là một URL redis://)."
+    )
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "chinhquyen_cache",
+            "OPTIONS": {"MAX_ENTRIES": CACHE_MAX_ENTRIES},
+        }
+    }
+
 # --- Accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "organizations.Account"
 AUTHENTICATION_BACKENDS = ["chinhquyen.organizations.backends.RoleBackend"]
@@ -341,8 +365,11 @@ EXTRACT_MAX_PAGES = env_int("EXTRACT_MAX_PAGES", 1000)
 DOSSIER_TRACKING_URL = env_str("DOSSIER_TRACKING_URL", "http://127.0.0.1:8000/dich-vu-cong/tra-cuu/?code={code}")
 #: Dossiers received in person after this time are passed on the next working day (NĐ 61/2018 art. 18).
 DOSSIER_TRANSFER_CUTOFF = env_str("DOSSIER_TRANSFER_CUTOFF", "15:00")
-#: Rate limit of the public tracking API per client address (DRF rate: "30/min").
+#: Rate limit of the public tracking (page, portal page, API) per client address ("30/min"; core.ratelimit).
 DOSSIER_TRACKING_RATE = env_str("DOSSIER_TRACKING_RATE", "30/min")
+#: Wrong keys (ID number or receipt secret) one dossier code accepts in a window, whatever the
+#: address; then its tracking answers "too many attempts" until the window ends.
+DOSSIER_TRACKING_FAILURES = env_str("DOSSIER_TRACKING_FAILURES", "10/h")
 #: Seconds the dossier statistics (on-time dashboard) are kept in the cache.
 DOSSIER_STATS_CACHE_SECONDS = env_int("DOSSIER_STATS_CACHE_SECONDS", 60)
 #: SMS provider for notifications to applicants: "console" (a file or the log) or "http".
@@ -360,7 +387,7 @@ SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
 PORTAL_UPLOAD_MAX_BYTES = env_int("PORTAL_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 #: Dotted path of a virus-scanner function (file -> name of what it found, or None); empty: none.
 PORTAL_VIRUS_SCANNER = env_str("PORTAL_VIRUS_SCANNER", "")
-#: Rate limit of sign-up and login attempts on the portal per client address (DRF rate: "10/min").
+#: Rate limit of sign-up, login and verification attempts on the portal per client address ("10/min"; core.ratelimit).
 PORTAL_ACCOUNT_RATE = env_str("PORTAL_ACCOUNT_RATE", "10/min")
 #: Hours an e-mail verification link stays valid.
 PORTAL_VERIFY_HOURS = env_int("PORTAL_VERIFY_HOURS", 48)

@@ -196,7 +196,9 @@ class Dossier(models.Model):
     index_timeliness = models.CharField(max_length=8, choices=Timeliness.choices, blank=True)
     digitized = models.BooleanField(_("components digitised"), default=False)
     form_set = models.CharField(max_length=4, choices=FormSet.choices, default=FormSet.CIRCULAR_03_2025)
-    lookup_secret = models.CharField(max_length=8, blank=True, help_text="Printed on the receipt (OpenCPS practice).")
+    lookup_secret = models.CharField(
+        max_length=16, blank=True, help_text="Printed on the receipt (OpenCPS practice); 10 characters without look-alikes (ADR 0035)."
+    )
     is_sample = models.BooleanField(default=False)
 
     class Meta:

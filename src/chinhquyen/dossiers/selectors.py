@@ -5,6 +5,8 @@ dashboard."""
 from __future__ import annotations
 
 import datetime as dt
+import hmac
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +15,8 @@ from django.core.cache import cache
 from django.db.models import Avg, Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from chinhquyen.dossiers import clock, timing
+from chinhquyen.core.ratelimit import RateLimited
+from chinhquyen.dossiers import clock, throttling, timing
 from chinhquyen.dossiers.access import Scope, dossiers_visible_to, scope_of
 from chinhquyen.dossiers.models import (
     FINISHED_STATES,
@@ -117,14 +120,43 @@ def working_clock(dossier: Dossier) -> Clock:
     return Clock(used, total, remaining, dossier.status in PAUSED_STATES, remaining < 0 and dossier.status not in FINISHED_STATES)
 
 
-def public_dossier(*, code: str, id_number: str) -> Dossier | None:
-    """The dossier `code` if `id_number` is its applicant's; None otherwise (the same for both cases)."""
-    if not code or not id_number:
+#: A lookup secret shorter than this is never accepted (the 4-character ones of before ADR 0035).
+LOOKUP_SECRET_MIN_LENGTH = 10
+
+
+def normalize_secret(text: str) -> str:
+    """The receipt's lookup secret as typed (spaces, hyphens, lower case) → as printed."""
+    return re.sub(r"[\s\-]", "", text or "").upper()
+
+
+def track_dossier(*, code: str, key: str, by_secret: bool = False) -> Dossier | None:
+    """The public tracking: the dossier `code` if `key` is its applicant's ID number (or, with
+    `by_secret`, the lookup secret printed on the receipt); None otherwise, the same for every miss.
+
+    Every miss counts against the code (known or not, so the cap tells nothing about which codes
+    exist); once settings.DOSSIER_TRACKING_FAILURES is spent, the code answers RateLimited whatever
+    the key and the address, until the window ends (ADR 0035)."""
+    code, key = (code or "").strip(), (key or "").strip()
+    if not code or not key:
         return None
+    if throttling.closed(code):
+        raise RateLimited(
+            "dossier.tracking_closed", _("Too many wrong attempts for this dossier code; try again in an hour or ask the one-stop unit.")
+        )
     dossier = (
         Dossier.objects.select_related("procedure", "receiving_agency", "competent_agency", "current_agency").filter(code=code).first()
     )
-    if dossier is None or dossier.applicant_id_number != id_number.strip():
+    secret = normalize_secret(key)
+    matches = dossier is not None and (
+        hmac.compare_digest(dossier.applicant_id_number.encode(), key.encode())
+        or (
+            by_secret
+            and len(dossier.lookup_secret) >= LOOKUP_SECRET_MIN_LENGTH
+            and hmac.compare_digest(dossier.lookup_secret.upper().encode(), secret.encode())
+        )
+    )
+    if not matches:
+        throttling.count_failure(code)
         return None
     return dossier
 

@@ -81,6 +81,16 @@ class ApplicantData:
     kind: str = ApplicantKind.CITIZEN
 
 
+#: The receipt's lookup secret: no look-alikes (0/O, 1/I/L), upper case, read aloud or typed from paper.
+LOOKUP_SECRET_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # noqa: S105 - an alphabet, not a password
+#: 10 characters of 31: about 49.5 bits, with the per-dossier cap of wrong attempts (ADR 0035).
+LOOKUP_SECRET_LENGTH = 10
+
+
+def new_lookup_secret() -> str:
+    return "".join(secrets.choice(LOOKUP_SECRET_ALPHABET) for _ in range(LOOKUP_SECRET_LENGTH))
+
+
 @dataclass
 class ComponentData:
     component_id: int | None
@@ -540,7 +550,7 @@ def _intake(
             return_method=return_method,
             digitized=any(item.file for _component, item in checked),
             form_set=FormSet.CIRCULAR_03_2025 if local_day >= FORMS_2025_FROM else FormSet.CIRCULAR_01_2018,
-            lookup_secret=secrets.token_hex(2).upper(),
+            lookup_secret=new_lookup_secret(),
             is_sample=procedure.is_sample,
         )
         for component, item in checked:

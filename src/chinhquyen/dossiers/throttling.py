@@ -1,16 +1,33 @@
-"""Rate limit of the public tracking call and page (per client address; settings.DOSSIER_TRACKING_RATE)."""
+"""Limits of the public tracking (the portal page, the receipt's page, the API): per client address
+(settings.DOSSIER_TRACKING_RATE) and per dossier code (settings.DOSSIER_TRACKING_FAILURES wrong
+keys, whatever the address). Counted by `core.ratelimit` in the shared cache (ADR 0035)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
-from rest_framework.throttling import SimpleRateThrottle
+
+from chinhquyen.core import ratelimit
+
+SCOPE = "dossier_tracking"
+FAILURES_SCOPE = "dossier_tracking_failures"
 
 
-class PublicTrackingThrottle(SimpleRateThrottle):
-    scope = "dossier_tracking"
+class PublicTrackingThrottle(ratelimit.AddressRateThrottle):
+    scope = SCOPE
+    rate_setting = "DOSSIER_TRACKING_RATE"
 
-    def get_rate(self) -> str:
-        return settings.DOSSIER_TRACKING_RATE  # type: ignore[no-any-return]
 
-    def get_cache_key(self, request, view):  # type: ignore[no-untyped-def]
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+def allow_address(request: Any) -> bool:
+    """Count one tracking attempt of the request's client address; False once over the rate."""
+    return ratelimit.allow(request, SCOPE, settings.DOSSIER_TRACKING_RATE)
+
+
+def closed(code: str) -> bool:
+    """True when `code` has had its wrong keys for this window (known codes and unknown ones alike)."""
+    return ratelimit.exceeded(FAILURES_SCOPE, code.strip(), settings.DOSSIER_TRACKING_FAILURES)
+
+
+def count_failure(code: str) -> None:
+    ratelimit.hit(FAILURES_SCOPE, code.strip(), settings.DOSSIER_TRACKING_FAILURES)

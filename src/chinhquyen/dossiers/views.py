@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chinhquyen.core.errors import DomainError, NotFound, PermissionDenied
-from chinhquyen.dossiers import printing, selectors
+from chinhquyen.core.ratelimit import RateLimited
+from chinhquyen.dossiers import printing, selectors, throttling
 from chinhquyen.dossiers.access import access_dossier_for_officer, counter_agencies, require_one_stop_official, scope_of
 from chinhquyen.dossiers.actions import ACTIONS, allowed_actions, perform_action
 from chinhquyen.dossiers.models import ApplicantKind, FormSet, PaymentMethod, ReturnMethod
 from chinhquyen.dossiers.services import ApplicantData, ComponentData, receive_dossier
-from chinhquyen.dossiers.throttling import PublicTrackingThrottle
 from chinhquyen.organizations.models import Account, Agency
 from chinhquyen.procedures.selectors import instances_of, procedure_by_code, search_procedures, version_in_force
 
@@ -332,16 +332,20 @@ def tracking_book_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def public_tracking_view(request: HttpRequest) -> HttpResponse:
     """The page the receipt's QR code opens: code prefilled, the applicant types their ID number."""
-    code = request.GET.get("code", "").strip()
-    id_number = request.GET.get("id_number", "").strip()
-    if code and id_number and not PublicTrackingThrottle().allow_request(request, None):  # type: ignore[arg-type]
+    code = request.GET.get("code", "").strip()[:60]
+    id_number = request.GET.get("id_number", "").strip()[:20]
+    searched = bool(code and id_number)
+    if searched and not throttling.allow_address(request):
         return render(request, "dossiers/public_tracking.html", {"code": code, "throttled": True}, status=429)
-    dossier = selectors.public_dossier(code=code, id_number=id_number) if code and id_number else None
+    try:
+        dossier = selectors.track_dossier(code=code, key=id_number) if searched else None
+    except RateLimited as exc:
+        context = {"code": code, "throttled": True, "throttled_message": exc.message}
+        return render(request, "dossiers/public_tracking.html", context, status=429)
     events = list(dossier.events.order_by("at", "pk")) if dossier else []
-    status = 404 if code and id_number and dossier is None else 200
     return render(
         request,
         "dossiers/public_tracking.html",
-        {"code": code, "dossier": dossier, "events": events, "searched": bool(code and id_number)},
-        status=status,
+        {"code": code, "dossier": dossier, "events": events, "searched": searched},
+        status=404 if searched and dossier is None else 200,
     )

@@ -57,7 +57,7 @@ class TrackingForm(forms.Form):
     key = forms.CharField(
         label=_("ID number of the applicant, or the lookup code printed on the receipt"),
         max_length=20,
-        help_text=_("12 digits of the personal identification number, or the 4 characters after “mã tra cứu”."),
+        help_text=_("12 digits of the personal identification number, or the 10 characters after “mã tra cứu”."),
     )
 
 

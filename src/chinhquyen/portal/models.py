@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chinhquyen.organizations.models import Account
@@ -60,3 +61,44 @@ class PhoneCode(models.Model):
 
     def __str__(self) -> str:
         return str(self.account_id)
+
+
+class EmailVerification(models.Model):
+    """The pending confirmation of a sign-up's e-mail address: the keyed hash of the link's token.
+
+    Used once: the row is deleted when the link activates the account, so the link can neither be
+    replayed nor re-activate an account an administrator deactivated later (ADR 0035)."""
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="portal_email_verification")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("e-mail confirmation")
+        verbose_name_plural = _("e-mail confirmations")
+
+    def __str__(self) -> str:
+        return str(self.account_id)
+
+
+class ProviderIdentity(models.Model):
+    """An applicant account's link to a person at the national identity provider (ADR 0026 amended).
+
+    The account is found by the provider's (`iss`, `sub`) pair, never by an identity number: a number
+    typed at sign-up is the applicant's own statement, unverified; `identity_number` here is the one
+    the provider asserted at the last sign-in."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="portal_identities")
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    identity_number = models.CharField(_("personal identification number asserted by the provider"), max_length=12)
+    linked_at = models.DateTimeField(auto_now_add=True)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("identity provider link")
+        verbose_name_plural = _("identity provider links")
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="portal_provider_identity_issuer_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"

@@ -13,7 +13,6 @@ from typing import Any, cast
 import requests
 from django.conf import settings
 from django.contrib.auth import logout
-from django.core import signing
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -26,43 +25,33 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
-from rest_framework.throttling import SimpleRateThrottle
 
+from chinhquyen.core import ratelimit
 from chinhquyen.core.errors import DomainError
 from chinhquyen.core.folding import fold
-from chinhquyen.core.tasks import queue_email
 from chinhquyen.dossiers import selectors as dossier_selectors
 from chinhquyen.dossiers import services as dossier_services
+from chinhquyen.dossiers import throttling as dossier_throttling
 from chinhquyen.dossiers.models import Dossier, DossierStatus, PauseKind, Rating, RatingLevel
 from chinhquyen.dossiers.notifications.registry import get_provider
-from chinhquyen.dossiers.throttling import PublicTrackingThrottle
 from chinhquyen.organizations import authentication
-from chinhquyen.organizations import services as org_services
 from chinhquyen.organizations.models import Account, Agency, Applicant
-from chinhquyen.portal import charts, forms, oidc
+from chinhquyen.portal import charts, forms, oidc, services
 from chinhquyen.portal.models import Draft, DraftFile, PhoneCode
 from chinhquyen.portal.uploads import check_upload
 from chinhquyen.procedures import selectors as catalogue
 from chinhquyen.procedures.models import Fee, Field, OnlineMode, Procedure, ProcedureLevel, ProcedureVersion
 
 LOGIN_URL = "/dich-vu-cong/dang-nhap/"
-_VERIFY_SALT = "portal.verify-email"
 
 
-class AccountThrottle(SimpleRateThrottle):
-    """Sign-up and login attempts per client address (settings.PORTAL_ACCOUNT_RATE)."""
-
-    scope = "portal_account"
-
-    def get_rate(self) -> str:
-        return settings.PORTAL_ACCOUNT_RATE  # type: ignore[no-any-return]
-
-    def get_cache_key(self, request, view):  # type: ignore[no-untyped-def]
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+def _account_attempt_allowed(request: HttpRequest) -> bool:
+    """Sign-up, login and verification attempts per client address (settings.PORTAL_ACCOUNT_RATE), in the shared cache."""
+    return ratelimit.allow(request, "portal_account", settings.PORTAL_ACCOUNT_RATE)
 
 
-def _too_many(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/too_many.html", status=429)
+def _too_many(request: HttpRequest, message: str = "") -> HttpResponse:
+    return render(request, "portal/too_many.html", {"message": message}, status=429)
 
 
 def _me(request: HttpRequest) -> Account:
@@ -144,19 +133,6 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/procedure_detail.html", context)
 
 
-def _find_dossier(code: str, key: str) -> Dossier | None:
-    """By the applicant's ID number, or by the secret printed on the receipt (the same None for every miss)."""
-    key = key.strip()
-    dossier = dossier_selectors.public_dossier(code=code, id_number=key)
-    if dossier is None and 0 < len(key) <= 8:  # ID numbers have 9 or more digits; the secret may be all digits
-        candidate = (
-            Dossier.objects.select_related("procedure", "receiving_agency", "competent_agency", "current_agency").filter(code=code).first()
-        )
-        if candidate and candidate.lookup_secret and hmac.compare_digest(candidate.lookup_secret.upper(), key.upper()):
-            dossier = candidate
-    return dossier
-
-
 #: What the citizen must do now, in one sentence, by state.
 NEXT_STEP = {
     DossierStatus.SUBMITTED: "The one-stop unit will check your dossier and send you a receipt.",
@@ -192,9 +168,12 @@ def tracking(request: HttpRequest) -> HttpResponse:
     form = forms.TrackingForm(initial={"code": code}) if not key else forms.TrackingForm({"code": code, "key": key})
     context: dict[str, Any] = {"form": form}
     if code and key:
-        if not PublicTrackingThrottle().allow_request(request, None):  # type: ignore[arg-type]
+        if not dossier_throttling.allow_address(request):
             return _too_many(request)
-        dossier = _find_dossier(code, key) if form.is_valid() else None
+        try:
+            dossier = dossier_selectors.track_dossier(code=code, key=key, by_secret=True) if form.is_valid() else None
+        except ratelimit.RateLimited as exc:
+            return _too_many(request, exc.message)
         if dossier is None:
             context["not_found"] = True
             return render(request, "portal/tracking.html", context, status=404)
@@ -229,35 +208,25 @@ def dossier_services_stats() -> list[dict[str, Any]]:
 # --- accounts -------------------------------------------------------------------------------------
 @require_http_methods(["GET", "POST"])
 def sign_up(request: HttpRequest) -> HttpResponse:
+    """The same answer whether or not the e-mail or phone is registered (services.sign_up tells the owner)."""
     form = forms.SignUpForm(request.POST or None)
     if request.method == "POST":
-        if not AccountThrottle().allow_request(request, None):  # type: ignore[arg-type]
+        if not _account_attempt_allowed(request):
             return _too_many(request)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    applicant = org_services.create_applicant(
-                        username=(data["email"] or data["phone"]).lower(),
+                result = services.sign_up(
+                    services.SignUp(
                         full_name=data["full_name"],
-                        password=data["password"],
                         identity_number=data["identity_number"],
                         email=data["email"],
                         phone=data["phone"],
-                    )
-                    account = applicant.account
-                    account.is_active = False
-                    account.save(update_fields=["is_active"])
-                    if data["email"]:
-                        token = signing.dumps({"account": account.pk}, salt=_VERIFY_SALT)
-                        link = request.build_absolute_uri(reverse("portal:verify", args=[token]))
-                        queue_email(
-                            to=[account.email],
-                            subject=_("Confirm your e-mail address"),
-                            body=_("Open this link to activate your account on the public service portal: %(link)s") % {"link": link},
-                        )
-                    else:
-                        _send_phone_code(account)
+                        password=data["password"],
+                    ),
+                    verify_url=lambda token: request.build_absolute_uri(reverse("portal:verify", args=[token])),
+                    send_phone_code=_send_phone_code,
+                )
             except DomainError as exc:
                 for name, messages in exc.fields.items():
                     target = "email" if name == "username" else name
@@ -266,9 +235,11 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                     form.add_error(None, exc.message)
             else:
                 if not data["email"]:
-                    request.session["portal_phone_account"] = account.pk
+                    request.session["portal_phone_account"] = result.account.pk if result.account else None
+                    request.session["portal_phone_number"] = data["phone"]
+                    request.session["portal_phone_tries"] = 0
                     return redirect("portal:verify_phone")
-                return render(request, "portal/check_email.html", {"email": account.email})
+                return render(request, "portal/check_email.html", {"email": data["email"]})
     return render(request, "portal/sign_up.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -296,35 +267,45 @@ def _send_phone_code(account: Account) -> None:
 
 @require_http_methods(["GET", "POST"])
 def verify_phone(request: HttpRequest) -> HttpResponse:
-    """The one-time code sent by SMS at sign-up (the session says which account is waiting)."""
-    pending = PhoneCode.objects.select_related("account").filter(account_id=request.session.get("portal_phone_account") or 0).first()
-    if pending is None:
+    """The one-time code sent by SMS at sign-up (the session says which account is waiting).
+
+    A sign-up with a phone already registered waits here too, with no code that can succeed, and
+    answers exactly like a wrong code: the page does not tell that the number has an account."""
+    phone = request.session.get("portal_phone_number")
+    account_id = request.session.get("portal_phone_account")
+    pending = PhoneCode.objects.select_related("account").filter(account_id=account_id or 0).first()
+    if pending is None and not (phone and account_id is None):
         return render(request, "portal/verify_failed.html", status=400)
     form = forms.PhoneCodeForm(request.POST or None)
     if request.method == "POST":
-        if not AccountThrottle().allow_request(request, None):  # type: ignore[arg-type]
+        if not _account_attempt_allowed(request):
             return _too_many(request)
         if form.is_valid():
-            fresh = pending.expires_at > timezone.now() and pending.attempts < PHONE_CODE_TRIES
-            if fresh and hmac.compare_digest(pending.code_hash, _code_hash(pending.account, form.cleaned_data["code"])):
-                with transaction.atomic():
-                    Account.objects.filter(pk=pending.account_id).update(is_active=True)
-                    pending.delete()
-                request.session.pop("portal_phone_account", None)
+            tries = pending.attempts if pending is not None else int(request.session.get("portal_phone_tries") or 0)
+            fresh = tries < PHONE_CODE_TRIES and (pending is None or pending.expires_at > timezone.now())
+            right = pending is not None and hmac.compare_digest(pending.code_hash, _code_hash(pending.account, form.cleaned_data["code"]))
+            if fresh and right and pending is not None:
+                services.verify_phone_code(pending)
+                for name in ("portal_phone_account", "portal_phone_number", "portal_phone_tries"):
+                    request.session.pop(name, None)
                 return render(request, "portal/verified.html")
-            PhoneCode.objects.filter(pk=pending.pk).update(attempts=pending.attempts + 1)
+            if pending is not None:
+                PhoneCode.objects.filter(pk=pending.pk).update(attempts=pending.attempts + 1)
+            else:
+                request.session["portal_phone_tries"] = tries + 1
             form.add_error(
                 "code", _("The code is wrong or has expired.") if fresh else _("Too many tries or the code expired; sign up again.")
             )
-    return render(request, "portal/verify_phone.html", {"form": form, "phone": pending.account.phone}, status=400 if form.errors else 200)
+    shown_phone = pending.account.phone if pending is not None else phone
+    return render(request, "portal/verify_phone.html", {"form": form, "phone": shown_phone}, status=400 if form.errors else 200)
 
 
 def verify_email(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        data = signing.loads(token, salt=_VERIFY_SALT, max_age=settings.PORTAL_VERIFY_HOURS * 3600)
-    except signing.BadSignature:
+    """The link sent at sign-up: works once, within PORTAL_VERIFY_HOURS, for an account never used."""
+    if not _account_attempt_allowed(request):
+        return _too_many(request)
+    if not services.verify_email(token[:100]):
         return render(request, "portal/verify_failed.html", status=400)
-    Account.objects.filter(pk=data["account"]).update(is_active=True)
     return render(request, "portal/verified.html")
 
 
@@ -339,7 +320,7 @@ def _safe_next(request: HttpRequest) -> str:
 def log_in(request: HttpRequest) -> HttpResponse:
     form = forms.LoginForm(request.POST or None)
     if request.method == "POST":
-        if not AccountThrottle().allow_request(request, None):  # type: ignore[arg-type]
+        if not _account_attempt_allowed(request):
             return _too_many(request)
         if form.is_valid():
             try:
@@ -386,7 +367,10 @@ def oidc_start(request: HttpRequest) -> HttpResponse:
 
 
 def oidc_callback(request: HttpRequest) -> HttpResponse:
-    """Check the state, exchange the code, verify the id_token, and log in the applicant with that ID number."""
+    """Check the state, exchange the code, verify the id_token, and log in the applicant the provider
+    asserted, found by (`iss`, `sub`), never by a number typed at sign-up (ADR 0026 amended)."""
+    if not _account_attempt_allowed(request):
+        return _too_many(request)
     pending = request.session.pop("portal_oidc", None)
     if not oidc.enabled() or not pending or not hmac.compare_digest(pending["state"], request.GET.get("state", "")):
         return render(request, "portal/oidc_failed.html", status=400)
@@ -401,20 +385,12 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
     id_number = str(claims.get(settings.PORTAL_OIDC_ID_CLAIM, ""))
     if not re.fullmatch(r"\d{12}", id_number):
         return render(request, "portal/oidc_failed.html", status=400)
-    profile = Applicant.objects.select_related("account").filter(identity_number=id_number, account__is_active=True).first()
-    if profile is None:
-        profile = org_services.create_applicant(
-            username=f"vneid-{id_number}",
-            full_name=str(claims.get("name", "")) or id_number,
-            password=secrets.token_urlsafe(32),
-            identity_number=id_number,
-            email=str(claims.get("email", "")),
-            phone=str(claims.get("phone_number", "")),
-        )
-    try:  # the one door: never an official's session from the portal (ADR 0033)
-        authentication.log_in_applicant(request, profile.account, via="oidc")
-    except DomainError:
-        return render(request, "portal/oidc_failed.html", status=400)
+    try:
+        account = services.sign_in_with_provider(claims=claims, id_number=id_number)
+        # The one door: never an official's session from the portal (ADR 0033).
+        authentication.log_in_applicant(request, account, via="oidc")
+    except DomainError as exc:
+        return render(request, "portal/oidc_failed.html", {"message": exc.message}, status=exc.status)
     return redirect(pending["next"])
 
 

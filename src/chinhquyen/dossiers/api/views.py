@@ -209,7 +209,7 @@ class PublicDossierView(APIView):
         summary="Tra cứu hồ sơ (công khai): mã hồ sơ + số định danh của người nộp",
     )
     def get(self, request: Request, code: str) -> Response:
-        dossier = selectors.public_dossier(code=code, id_number=request.query_params.get("id_number", ""))
+        dossier = selectors.track_dossier(code=code, key=str(request.query_params.get("id_number", ""))[:20])
         if dossier is None:
             raise NotFound("not_found", _("No dossier matches this code and ID number."))
         # values(): one query, no model instances (a deferred `.only()` would load each event's dossier_id again).
@@ -237,7 +237,7 @@ class PublicDossierView(APIView):
     def post(self, request: Request, code: str) -> Response:
         serializer = RatingInSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        dossier = selectors.public_dossier(code=code, id_number=serializer.validated_data["id_number"])
+        dossier = selectors.track_dossier(code=code, key=serializer.validated_data["id_number"])
         if dossier is None:
             raise NotFound("not_found", _("No dossier matches this code and ID number."))
         services.rate_dossier(dossier=dossier, level=serializer.validated_data["level"], comment=serializer.validated_data["comment"])

@@ -16,7 +16,10 @@ import requests
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from chinhquyen.organizations import services as org
 from chinhquyen.organizations.models import Account, Applicant
+from chinhquyen.portal.models import ProviderIdentity
+from chinhquyen.portal.tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +38,8 @@ class Provider:
         self.other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.codes: dict[str, str] = {}  # code -> nonce
         self.tamper = ""
+        self.subject = "vneid-1"
+        self.id_number = "038090001111"
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -92,11 +97,11 @@ class Provider:
         claims = {
             "iss": self.issuer,
             "aud": CLIENT_ID,
-            "sub": "vneid-1",
+            "sub": self.subject,
             "exp": int(time.time()) + 300,
             "iat": int(time.time()),
             "nonce": nonce,
-            "id_number": "038090001111",
+            "id_number": self.id_number,
             "name": "Hoàng Thị Em",
         }
         if self.tamper == "audience":
@@ -122,6 +127,7 @@ def provider(settings):
     settings.PORTAL_OIDC_CLIENT_SECRET = "s3cret"
     yield instance
     instance.server.shutdown()
+    instance.server.server_close()
 
 
 def _sign_in(client):
@@ -167,3 +173,62 @@ def test_off_when_not_configured(client, settings):
     settings.PORTAL_OIDC_ISSUER = ""
     assert client.get("/dich-vu-cong/dang-nhap/dinh-danh/").status_code == 404
     assert "dinh-danh" not in client.get("/dich-vu-cong/dang-nhap/").content.decode()
+
+
+def _signed_in_account(client):
+    return Account.objects.get(pk=client.session["_auth_user_id"])
+
+
+def test_a_number_typed_at_sign_up_never_receives_the_providers_sign_in(client, provider):
+    """Finding 5: whoever signs up first with a victim's number must not get the victim's sign-ins."""
+    squatter = org.create_applicant(
+        username="ke-gian@example.test",
+        full_name="Kẻ Gian",
+        password=PASSWORD,
+        identity_number="038090001111",
+        email="ke-gian@example.test",
+    ).account
+    assert _sign_in(client).status_code == 302
+    victim = _signed_in_account(client)
+    assert victim.pk != squatter.pk
+    assert victim.applicant.identity_number == "038090001111"
+    link = ProviderIdentity.objects.get(account=victim)
+    assert (link.issuer, link.subject, link.identity_number) == (provider.issuer, "vneid-1", "038090001111")
+    assert not ProviderIdentity.objects.filter(account=squatter).exists()  # the typed number stays unverified
+    client.logout()
+    assert _sign_in(client).status_code == 302
+    assert _signed_in_account(client).pk == victim.pk
+
+
+def test_the_account_is_found_by_issuer_and_subject_not_by_the_number(client, provider):
+    assert _sign_in(client).status_code == 302
+    first = _signed_in_account(client)
+    client.logout()
+    provider.id_number = "038090002222"  # the provider corrected the number: the same person, the same account
+    assert _sign_in(client).status_code == 302
+    assert _signed_in_account(client).pk == first.pk
+    assert ProviderIdentity.objects.get(account=first).identity_number == "038090002222"
+    client.logout()
+    provider.subject, provider.id_number = "vneid-2", "038090001111"  # another subject is another person
+    assert _sign_in(client).status_code == 302
+    assert _signed_in_account(client).pk != first.pk
+
+
+def test_a_deactivated_linked_account_is_not_signed_in_again(client, provider):
+    assert _sign_in(client).status_code == 302
+    account = _signed_in_account(client)
+    client.logout()
+    Account.objects.filter(pk=account.pk).update(is_active=False)
+    assert _sign_in(client).status_code == 403
+    assert "_auth_user_id" not in client.session
+    assert Account.objects.filter(applicant__identity_number="038090001111").count() == 1
+
+
+def test_one_subject_links_to_one_account_only():
+    from django.db import IntegrityError, transaction
+
+    one = org.create_applicant(username="a@example.test", full_name="An", password=PASSWORD, email="a@example.test").account
+    two = org.create_applicant(username="b@example.test", full_name="Bình", password=PASSWORD, email="b@example.test").account
+    ProviderIdentity.objects.create(account=one, issuer="https://idp.test", subject="s-1", identity_number="038090001111")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProviderIdentity.objects.create(account=two, issuer="https://idp.test", subject="s-1", identity_number="038090001111")
