@@ -89,6 +89,7 @@ class ComponentData:
     copies: int = 0
     file: File | None = None  # type: ignore[type-arg]
     name: str = ""
+    field: str = ""  # the form field the file came in, named by an upload refusal
 
 
 @dataclass
@@ -420,7 +421,8 @@ def _check_files(checked: Iterable[tuple[Any, ComponentData]], intake: uploads.I
     out: dict[int, uploads.CheckedUpload] = {}
     for _component, item in checked:
         if item.file:
-            out[id(item)] = uploads.check_upload(item.file, intake=intake, field=f"file_{item.component_id or 'supplement'}")
+            field = item.field or f"file_{item.component_id or 'supplement'}"
+            out[id(item)] = uploads.check_upload(item.file, intake=intake, field=field)
     return out
 
 
