@@ -491,10 +491,29 @@ def removed_on_failure() -> Iterator[None]:
 
 def save_file(field_file: FieldFile, checked: CheckedUpload, *, name: str | None = None) -> None:
     """Store the checked content into `field_file` (not saving the model); remembered for `removed_on_failure`."""
-    field_file.save(name or checked.name, ContentFile(checked.content), save=False)
+    save_bytes(field_file, name or checked.name, checked.content)
+
+
+def save_bytes(field_file: FieldFile, name: str, content: bytes) -> None:
+    """Store bytes made here (a copy kept as evidence) into `field_file`; remembered for `removed_on_failure`."""
+    field_file.save(name, ContentFile(content), save=False)
     saved = _stored.get()
     if saved is not None:
         saved.append((field_file.storage, field_file.name))
+
+
+def save_to_storage(folder: str, checked: CheckedUpload) -> str:
+    """Store the checked content under `folder` of the default storage with a random name; remembered for `removed_on_failure`."""
+    import uuid
+
+    from django.core.files.storage import default_storage
+
+    suffix = PurePath(checked.name).suffix.lower()
+    name = default_storage.save(f"{folder}/{uuid.uuid4().hex}{suffix}", ContentFile(checked.content))
+    saved = _stored.get()
+    if saved is not None:
+        saved.append((default_storage, name))
+    return name
 
 
 def delete_on_commit(field_file: FieldFile | None) -> None:

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chinhquyen.core import uploads
 from chinhquyen.core.errors import DomainError, NotFound, PermissionDenied
 from chinhquyen.dossiers import printing, selectors
 from chinhquyen.dossiers.access import access_dossier_for_officer, counter_agencies, require_one_stop_official, scope_of
@@ -214,9 +215,7 @@ def dossier_form_view(request: HttpRequest, code: str, form: str) -> HttpRespons
         pdf = printing.render_pdf(form, dossier=dossier, form_set=request.GET.get("set") or None)
     except DomainError as exc:
         return _error(request, exc)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{dossier.code}-{form}.pdf"'
-    return response
+    return uploads.file_response(pdf, filename=f"{dossier.code}-{form}.pdf", content_type="application/pdf", inline=True)
 
 
 # --- statistics -------------------------------------------------------------------------------------
@@ -323,9 +322,7 @@ def tracking_book_view(request: HttpRequest) -> HttpResponse:
     pdf = printing.render_tracking_book(
         dossiers=dossiers, agency=Agency.objects.get(pk=agency_id), date_from=date_from, date_to=date_to, form_set=form_set
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="so-theo-doi-ho-so-{date_from}-{date_to}.pdf"'
-    return response
+    return uploads.file_response(pdf, filename=f"so-theo-doi-ho-so-{date_from}-{date_to}.pdf", content_type="application/pdf", inline=True)
 
 
 # --- public -----------------------------------------------------------------------------------------

@@ -153,3 +153,13 @@ def test_the_result_is_served_as_a_sandboxed_download(client, citizen, one_stop,
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Security-Policy"].startswith("sandbox")
+
+
+def test_a_zip_bomb_named_docx_is_refused_unopened(client, citizen, one_stop, media):
+    from chinhquyen.core.testing_uploads import zip_bomb_docx
+
+    _login(client)
+    draft_url, data, (first, _second) = _draft(client, one_stop.same_day)
+    response = client.post(draft_url, {**data, "action": "save", f"component_{first.pk}": SimpleUploadedFile("don.docx", zip_bomb_docx())})
+    assert response.status_code == 400 and f'id="id_component_{first.pk}-error"' in response.content.decode()
+    assert not DraftFile.objects.exists() and files_under(media) == []
