@@ -226,3 +226,27 @@ def local_scanner(settings: object) -> Iterator[str]:
         yield path
     (folder / "clamd.sock").unlink(missing_ok=True)
     folder.rmdir()
+
+
+def import_corpus() -> list[tuple[str, str, bytes, str]]:
+    """Hostile files for the administrators' imports (JSON, XLSX, CSV)."""
+    return [
+        ("html named .json", "goi.json", html_page(), "upload.unreadable"),
+        ("exe renamed .xlsx", "bang.xlsx", windows_exe(), "upload.content_mismatch"),
+        ("exe", "bang.exe", windows_exe(), "upload.type_not_allowed"),
+        ("docx renamed .xlsx", "bang.xlsx", real_docx(), "upload.unreadable"),
+        (
+            "zip bomb named .xlsx",
+            "bang.xlsx",
+            _office({"[Content_Types].xml": _TYPES, "xl/workbook.xml": b"<workbook/>", "xl/bomb.bin": b"\x00" * (40 * 1024 * 1024)}),
+            "upload.too_large",
+        ),
+        (
+            "eicar in a workbook",
+            "bang.xlsx",
+            _office(
+                {"[Content_Types].xml": _TYPES, "xl/workbook.xml": b"<workbook/>", "xl/eicar.txt": EICAR}, compression=zipfile.ZIP_STORED
+            ),
+            "upload.infected",
+        ),
+    ]

@@ -52,6 +52,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -284,8 +285,8 @@ def pdf_page_count(content: bytes) -> int | None:
         reader = PdfReader(io.BytesIO(content), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             return None  # encrypted with a password: not walkable here; the signing app reports it
-        root = reader.trailer["/Root"].get_object()
-        top = root["/Pages"]
+        root: Any = reader.trailer["/Root"].get_object()
+        top: Any = root["/Pages"]
         seen: set[tuple[int, int]] = set()
         pages = 0
         stack: list[tuple[Any, int]] = [(top, 0)]
@@ -302,9 +303,11 @@ def pdf_page_count(content: bytes) -> int | None:
             if node.get("/Type") == "/Page" or "/Kids" not in node:
                 pages += 1
                 continue
-            kids = node["/Kids"]
+            kids: Any = node["/Kids"]
             kids = kids.get_object() if isinstance(kids, IndirectObject) else kids
-            stack.extend((kid, depth + 1) for kid in reversed(list(kids)))
+            if not isinstance(kids, list):  # pypdf's ArrayObject is a list
+                raise Unreadable
+            stack.extend((kid, depth + 1) for kid in reversed(kids))
     except Unreadable:
         raise
     except (Exception, RecursionError) as exc:  # pypdf raises many kinds on broken files
@@ -498,7 +501,7 @@ def save_bytes(field_file: FieldFile, name: str, content: bytes) -> None:
     """Store bytes made here (a copy kept as evidence) into `field_file`; remembered for `removed_on_failure`."""
     field_file.save(name, ContentFile(content), save=False)
     saved = _stored.get()
-    if saved is not None:
+    if saved is not None and field_file.name:
         saved.append((field_file.storage, field_file.name))
 
 
@@ -538,13 +541,14 @@ SANDBOX_CSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src d
 
 def file_response(
     source: IO[bytes] | bytes | str, *, filename: str, content_type: str = "application/octet-stream", inline: bool = False
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Serve a stored or generated file: a download, or inline only for a PDF; nosniff and a sandboxing CSP always."""
     inline = inline and content_type == PDF.content_type
-    if isinstance(source, (bytes, str)):
-        response: HttpResponse = HttpResponse(source, content_type=content_type)
-    else:
-        response = FileResponse(source, content_type=content_type)
+    response: HttpResponseBase = (
+        HttpResponse(source, content_type=content_type)
+        if isinstance(source, (bytes, str))
+        else FileResponse(source, content_type=content_type)
+    )
     response["Content-Disposition"] = content_disposition_header(not inline, filename) or "attachment"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = SANDBOX_CSP

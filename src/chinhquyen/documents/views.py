@@ -12,6 +12,7 @@ from django.db.models import CharField, F, IntegerField, OuterRef, Q, Subquery, 
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -644,7 +645,7 @@ def outgoing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # --- Files, registers, notifications --------------------------------------------------------------
 @require_GET
 @guarded
-def attachment(request: HttpRequest, pk: int) -> HttpResponse:
+def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A stored file: a download, or inline only for a PDF (sandboxed, never run: core.uploads.file_response)."""
     item = access.access_attachment(_scope(request), pk)
     return uploads.file_response(

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -202,7 +203,7 @@ def dossier_action_view(request: HttpRequest, code: str, action: str) -> HttpRes
 
 
 @require_GET
-def dossier_form_view(request: HttpRequest, code: str, form: str) -> HttpResponse:
+def dossier_form_view(request: HttpRequest, code: str, form: str) -> HttpResponseBase:
     official = _official(request)
     try:
         dossier = access_dossier_for_officer(officer=official, code=code)
@@ -303,7 +304,7 @@ def statistics_export_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def tracking_book_view(request: HttpRequest) -> HttpResponse:
+def tracking_book_view(request: HttpRequest) -> HttpResponseBase:
     """Form 07 (06 of 2018) for one receiving agency and a period."""
     official = _official(request)
     try:

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -76,7 +77,7 @@ def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @require_GET
-def report_pdf_view(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_pdf_view(request: HttpRequest, report_id: int) -> HttpResponseBase:
     try:
         report = access_report_for_official(user=request.user, report_id=report_id)
     except DomainError as exc:
@@ -89,7 +90,7 @@ def report_pdf_view(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @require_GET
-def report_json_view(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_json_view(request: HttpRequest, report_id: int) -> HttpResponseBase:
     try:
         report = access_report_for_official(user=request.user, report_id=report_id)
     except DomainError as exc:
