@@ -250,3 +250,9 @@ def import_corpus() -> list[tuple[str, str, bytes, str]]:
             "upload.infected",
         ),
     ]
+
+
+def expected_code(code: str, name: str, intake: object) -> str:
+    """The corpus's code, or `upload.type_not_allowed` where `intake` does not take that kind of file at all."""
+    suffix = Path(name).suffix.lower()
+    return code if any(suffix in kind.extensions for kind in intake.kinds) else "upload.type_not_allowed"  # type: ignore[attr-defined]

@@ -4,14 +4,12 @@ code and store nothing; a stored file is served as a sandboxed download."""
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 import pytest
 from django.conf import settings
 
 from chinhquyen.core import uploads
 from chinhquyen.core.errors import DomainError
-from chinhquyen.core.testing_uploads import files_under, hostile_corpus, zip_bomb_docx
+from chinhquyen.core.testing_uploads import expected_code, files_under, hostile_corpus, zip_bomb_docx
 from chinhquyen.documents import services
 from chinhquyen.documents.models import Attachment, IncomingDocument, OutgoingDocument
 
@@ -27,19 +25,13 @@ def _media():
     return files_under(settings.MEDIA_ROOT) if __import__("os").path.isdir(settings.MEDIA_ROOT) else []
 
 
-def _expected(code: str, name: str, intake: uploads.Intake) -> str:
-    """The corpus's code, or `upload.type_not_allowed` where this intake path does not take that kind at all."""
-    suffix = PurePath(name).suffix.lower()
-    return code if any(suffix in kind.extensions for kind in intake.kinds) else "upload.type_not_allowed"
-
-
 @pytest.mark.parametrize(("label", "name", "content", "code"), CORPUS, ids=IDS)
 def test_a_paper_scan_refuses_every_hostile_file(office, local_scanner, label, name, content, code):
     with pytest.raises(DomainError) as refused:
         services.register_incoming_document(
             actor=office.cast.clerk_a, agency=office.cast.agency_a, data=incoming_input(), source="paper", scan=(name, content)
         )
-    assert refused.value.code == _expected(code, name, uploads.DOCUMENT_SCAN), label
+    assert refused.value.code == expected_code(code, name, uploads.DOCUMENT_SCAN), label
     assert not IncomingDocument.objects.exists() and not Attachment.objects.exists() and _media() == []
 
 
@@ -47,7 +39,7 @@ def test_a_paper_scan_refuses_every_hostile_file(office, local_scanner, label, n
 def test_an_incoming_package_s_attachments_refuse_every_hostile_file(office, local_scanner, label, name, content, code):
     with pytest.raises(DomainError) as refused:
         services.receive_incoming_document(agency=office.cast.agency_a, data=incoming_input(), files_in=[(name, content)])
-    assert refused.value.code == _expected(code, name, uploads.EXCHANGE_ATTACHMENT), label
+    assert refused.value.code == expected_code(code, name, uploads.EXCHANGE_ATTACHMENT), label
     assert not IncomingDocument.objects.exists() and _media() == []
 
 
@@ -63,7 +55,7 @@ def test_a_draft_refuses_every_hostile_file(office, local_scanner, label, name, 
             draft=(name, content),
             internal_recipients=[cast.agency_b],
         )
-    assert refused.value.code == _expected(code, name, uploads.DOCUMENT_DRAFT), label
+    assert refused.value.code == expected_code(code, name, uploads.DOCUMENT_DRAFT), label
     assert not OutgoingDocument.objects.exists() and _media() == []
 
 

@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from chinhquyen.core import uploads
 from chinhquyen.core.errors import DomainError
-from chinhquyen.core.testing_uploads import files_under, hostile_corpus, real_pdf
+from chinhquyen.core.testing_uploads import expected_code, files_under, hostile_corpus, real_pdf
 from chinhquyen.signing import services
 from chinhquyen.signing.models import ValidationReport
 
@@ -40,7 +41,7 @@ def test_a_pdf_checked_through_the_api_is_kept_for_revalidation(cast, media):
 def test_the_signature_check_refuses_every_hostile_file(cast, media, local_scanner, label, name, content, code):
     with pytest.raises(DomainError) as refused:
         services.check_uploaded_pdf(upload=SimpleUploadedFile(name, content), actor=cast.specialist_a)
-    assert refused.value.code == code, label
+    assert refused.value.code == expected_code(code, name, uploads.SIGNATURE_CHECK), label
     assert not ValidationReport.objects.exists() and files_under(media) == []
 
 
@@ -49,7 +50,7 @@ def test_the_signature_check_api_answers_the_code(cast, media, local_scanner, la
     api = APIClient()
     api.force_authenticate(cast.specialist_a)
     response = api.post("/api/v1/signatures/validate/", {"file": SimpleUploadedFile(name, content)}, format="multipart")
-    assert response.status_code == 400 and response.json()["code"] == code, label
+    assert response.status_code == 400 and response.json()["code"] == expected_code(code, name, uploads.SIGNATURE_CHECK), label
     assert not ValidationReport.objects.exists() and files_under(media) == []
 
 
