@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chinhquyen.core import uploads
 from chinhquyen.core.errors import DomainError
@@ -69,3 +70,18 @@ def test_a_stored_file_is_served_sandboxed_and_html_never_inline(client, office)
     Attachment.objects.filter(pk=attachment.pk).update(content_type="text/html")
     forced = client.get(f"/documents/files/{attachment.pk}/")
     assert forced["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.parametrize(("label", "name", "content", "code"), CORPUS, ids=IDS)
+def test_the_paper_intake_page_refuses_every_hostile_file_with_a_message(client, office, local_scanner, label, name, content, code):
+    """Through the page: a 400 with the message beside the scan, never a 500 (an image bomb gave one), no job, no file."""
+    from django.urls import reverse
+
+    from chinhquyen.core.models import JobProgress
+    from chinhquyen.documents.tests.test_intake import login
+
+    login(client, office.cast.clerk_a)
+    response = client.post(reverse("documents:intake"), {"scan": SimpleUploadedFile(name, content)})
+    assert response.status_code == 400, label
+    assert 'data-testid="intake-error"' in response.content.decode()
+    assert not JobProgress.objects.exists() and _media() == []

@@ -113,3 +113,21 @@ def test_the_counter_api_refuses_a_hostile_file_with_its_code(
     assert response.status_code == 400, (label, response.content[:300])
     assert response.json()["code"] == code
     assert Dossier.objects.count() == 0 and files_under(media) == []
+
+
+@pytest.mark.parametrize(("label", "name", "content", "code"), CORPUS, ids=IDS)
+def test_the_result_refuses_every_hostile_file_before_validating_it(
+    client, one_stop, fake_clock, media, local_scanner, label, name, content, code
+):
+    from chinhquyen.core import uploads
+    from chinhquyen.core.testing_uploads import expected_code
+    from chinhquyen.dossiers.tests.test_results import _in_process
+    from chinhquyen.signing.models import ValidationReport
+
+    dossier = _in_process(one_stop)
+    stored = files_under(media)
+    client.force_login(one_stop.processing_a)
+    response = client.post(f"/api/v1/dossiers/{dossier.code}/upload-result/", {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 400 and response.json()["code"] == expected_code(code, name, uploads.RESULT), label
+    assert not Dossier.objects.get(pk=dossier.pk).result_file and not ValidationReport.objects.exists()
+    assert files_under(media) == stored
