@@ -13,7 +13,6 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Sum
 
 from chinhquyen.core import uploads
 from chinhquyen.core.audit import record_event
@@ -30,8 +29,10 @@ def attach_draft_file(*, applicant: Account, draft: Draft, component_id: int, up
     """
     checked = uploads.check_upload(upload, intake=uploads.PORTAL, field=field)
     with uploads.removed_on_failure(), transaction.atomic():
-        kept = DraftFile.objects.select_for_update().filter(draft__account=applicant, draft__submitted_code="")
-        used = kept.exclude(draft=draft, component_id=component_id).aggregate(total=Sum("size"))["total"] or 0
+        # The applicant's kept files, locked (two uploads at once cannot both pass the quota); summed
+        # here, as PostgreSQL refuses FOR UPDATE with an aggregate.
+        kept = DraftFile.objects.select_for_update(of=("self",)).filter(draft__account=applicant, draft__submitted_code="")
+        used = sum(kept.exclude(draft=draft, component_id=component_id).values_list("size", flat=True))
         uploads.check_quota(used=used, adding=checked.size, limit=settings.PORTAL_UPLOAD_QUOTA_BYTES, field=field)
         for old in DraftFile.objects.filter(draft=draft, component_id=component_id):
             uploads.delete_on_commit(old.file)
