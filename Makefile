@@ -10,7 +10,7 @@ export DJANGO_SETTINGS_MODULE := chinhquyen.config.settings
 
 # Debian packages the project needs; only the missing ones are installed (apt-get update first).
 DEB_RUN := gettext nodejs npm fonts-noto-core python3-venv libpango-1.0-0 libpangoft2-1.0-0 tesseract-ocr tesseract-ocr-vie ghostscript softhsm2 openssl
-DEB_TEST := $(DEB_RUN) postgresql postgresql-contrib chromium poppler-utils xmlsec1 libnss3-tools
+DEB_TEST := $(DEB_RUN) postgresql postgresql-contrib chromium poppler-utils xmlsec1 libnss3-tools clamav-daemon
 
 .PHONY: soak help run test lint typecheck schema messages bench docs setup setup-test clean
 

@@ -6,6 +6,9 @@ import pytest
 
 from chinhquyen.organizations.testing import Cast, make_cast
 
+#: `media` (MEDIA_ROOT of the test's own) and `local_scanner` (a clamd of ours) for the upload tests.
+pytest_plugins = ["chinhquyen.core.testing_uploads"]
+
 
 @pytest.fixture
 def cast(db: None) -> Cast:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from chinhquyen.core.testing_uploads import real_pdf
 from chinhquyen.dossiers.tests import conftest as one_stop_fixtures
 from chinhquyen.dossiers.tests.conftest import CITIZEN, receive
 from chinhquyen.organizations import services as org
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "docs" / "screenshots"
 PASSWORD = "Mat-khau-rat-dai-2026!"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = real_pdf()
 
 
 def _serious_violations(page):

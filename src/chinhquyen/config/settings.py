@@ -256,6 +256,26 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 20 * 1024 * 1024)
 
+# --- Uploads: one policy for every intake path (core/uploads.py, ADR 0036) --------------------
+#: Largest file accepted at the counter and in the document office (scans, drafts, attachments), bytes.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 50 * 1024 * 1024)
+#: Largest file an administrator imports (procedures, agencies, working calendars), bytes.
+UPLOAD_IMPORT_MAX_BYTES = env_int("UPLOAD_IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+#: Largest image accepted, in pixels (width × height); larger ones are refused before decoding.
+UPLOAD_MAX_IMAGE_PIXELS = env_int("UPLOAD_MAX_IMAGE_PIXELS", 70_000_000)
+#: A DOCX/XLSX whose members declare more than this many bytes in all is refused (zip bomb).
+UPLOAD_MAX_UNZIPPED_BYTES = env_int("UPLOAD_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
+#: A DOCX/XLSX member larger than 1 MB that expands more than this many times is refused.
+UPLOAD_MAX_ZIP_RATIO = env_int("UPLOAD_MAX_ZIP_RATIO", 100)
+#: ClamAV's daemon: a Unix socket path, or a host and port; empty: no ClamAV scan.
+CLAMD_SOCKET = env_str("CLAMD_SOCKET", "")
+CLAMD_HOST = env_str("CLAMD_HOST", "")
+CLAMD_PORT = env_int("CLAMD_PORT", 3310)
+#: Seconds to wait for clamd; a scanner that does not answer refuses the file.
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 30)
+#: Dotted path of another scanner, (content: bytes, name: str) -> name of what it found or None; used when clamd is not set.
+UPLOAD_VIRUS_SCANNER = env_str("UPLOAD_VIRUS_SCANNER", "")
+
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_URL = env_str("EMAIL_URL", "console://")
 
@@ -385,8 +405,8 @@ SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
 # --- Public service portal (portal, issue 9; docs/portal.md) --------------------------------------
 #: Largest file a citizen may upload for one component, in bytes.
 PORTAL_UPLOAD_MAX_BYTES = env_int("PORTAL_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
-#: Dotted path of a virus-scanner function (file -> name of what it found, or None); empty: none.
-PORTAL_VIRUS_SCANNER = env_str("PORTAL_VIRUS_SCANNER", "")
+#: Bytes one applicant may keep in unsubmitted drafts, and send in one supplement's answer.
+PORTAL_UPLOAD_QUOTA_BYTES = env_int("PORTAL_UPLOAD_QUOTA_BYTES", 100 * 1024 * 1024)
 #: Rate limit of sign-up, login and verification attempts on the portal per client address ("10/min"; core.ratelimit).
 PORTAL_ACCOUNT_RATE = env_str("PORTAL_ACCOUNT_RATE", "10/min")
 #: Hours an e-mail verification link stays valid.

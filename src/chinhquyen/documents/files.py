@@ -1,120 +1,47 @@
-"""Uploaded files: the type is read from the content, never from the name alone (issue 4 "Done when").
+"""Uploaded files of the document office, through the one upload policy (`core.uploads`, ADR 0036).
 
 A scan must be a PDF or an image (Phụ lục I Part II.I.2: PDF ≥ 1.4 for digitised documents);
-a draft a PDF, or a DOCX converted to PDF by LibreOffice when it is installed.
+a draft a PDF, or a DOCX converted to PDF by LibreOffice when it is installed. The type is read
+from the content, which must parse (a PDF opens and has pages, an image decodes within the
+pixel limit, a DOCX/XLSX is a sound Office zip); the virus scanner runs when configured.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
 import shutil
 import subprocess
 import tempfile
-import zipfile
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
+from chinhquyen.core import uploads
 from chinhquyen.core.errors import DomainError
 
-PDF = "application/pdf"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PNG = "image/png"
-JPEG = "image/jpeg"
-TIFF = "image/tiff"
+PDF = uploads.PDF.content_type
+DOCX = uploads.DOCX.content_type
+XLSX = uploads.XLSX.content_type
+PNG = uploads.PNG.content_type
+JPEG = uploads.JPEG.content_type
+TIFF = uploads.TIFF.content_type
 
-EXTENSIONS = {".pdf": PDF, ".docx": DOCX, ".xlsx": XLSX, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG, ".tif": TIFF, ".tiff": TIFF}
-SCAN_TYPES = frozenset({PDF, PNG, JPEG, TIFF})
-DRAFT_TYPES = frozenset({PDF, DOCX})
-WORK_TYPES = frozenset({PDF, DOCX, XLSX, PNG, JPEG, TIFF})
-MAX_BYTES = 50 * 1024 * 1024
+#: The intake paths of the document office (their kinds and limits live in core.uploads).
+SCAN_TYPES = uploads.DOCUMENT_SCAN
+DRAFT_TYPES = uploads.DOCUMENT_DRAFT
+WORK_TYPES = uploads.DOCUMENT_FILE
+PDF_ONLY = uploads.DOCUMENT_PDF
 
-
-@dataclass(frozen=True)
-class CheckedFile:
-    name: str
-    content: bytes
-    content_type: str
-    sha256: str
-    pages: int | None
-
-    @property
-    def size(self) -> int:
-        return len(self.content)
-
-
-def sniff(content: bytes) -> str | None:
-    """The type the bytes are, whatever the name says."""
-    if content.startswith(b"%PDF-"):
-        return PDF
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if content.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if content.startswith((b"II*\x00", b"MM\x00*")):
-        return TIFF
-    if content.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                names = set(archive.namelist())
-        except zipfile.BadZipFile:
-            return None
-        if "word/document.xml" in names:
-            return DOCX
-        if "xl/workbook.xml" in names:
-            return XLSX
-    return None
+CheckedFile = uploads.CheckedUpload
 
 
 def _refuse(code: str, message: str, field: str) -> DomainError:
     return DomainError(code, message, fields={field: [message]})
 
 
-def check_upload(upload: UploadedFile | tuple[str, bytes], *, allowed: frozenset[str], field: str = "file") -> CheckedFile:
-    """Read an upload and refuse it unless its content is an allowed type that matches its name."""
-    if isinstance(upload, tuple):
-        name, content = upload
-    else:
-        name = upload.name or ""
-        if (upload.size or 0) > MAX_BYTES:
-            raise _refuse("documents.file_too_large", _("The file is larger than 50 MB."), field)
-        content = upload.read()
-    name = Path(name).name[:255]
-    if not content:
-        raise _refuse("documents.file_empty", _("The file “%(name)s” is empty.") % {"name": name}, field)
-    if len(content) > MAX_BYTES:
-        raise _refuse("documents.file_too_large", _("The file is larger than 50 MB."), field)
-    claimed = EXTENSIONS.get(Path(name).suffix.lower())
-    actual = sniff(content)
-    if claimed is None or claimed not in allowed:
-        raise _refuse("documents.file_type", _("“%(name)s” is not an accepted type of file here.") % {"name": name}, field)
-    if actual != claimed:
-        raise _refuse(
-            "documents.file_mismatch",
-            _("“%(name)s” is not what its name says: its content is not a %(kind)s file.")
-            % {"name": name, "kind": Path(name).suffix.lower().lstrip(".").upper()},
-            field,
-        )
-    pages = None
-    if actual == PDF:
-        pages = pdf_pages(content)
-        if pages is None:
-            raise _refuse("documents.file_unreadable", _("“%(name)s” is not a readable PDF file.") % {"name": name}, field)
-    return CheckedFile(name=name, content=content, content_type=actual, sha256=hashlib.sha256(content).hexdigest(), pages=pages)
-
-
-def pdf_pages(content: bytes) -> int | None:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        return len(PdfReader(io.BytesIO(content)).pages)
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
-        return None
+def check_upload(upload: Any, *, allowed: uploads.Intake, field: str = "file") -> CheckedFile:
+    """Read an upload (an UploadedFile or a (name, bytes) pair) and refuse it unless the policy of `allowed` accepts it."""
+    return uploads.check_upload(upload, intake=allowed, field=field)
 
 
 def libreoffice() -> str | None:
@@ -141,4 +68,4 @@ def docx_to_pdf(checked: CheckedFile) -> CheckedFile:
             raise _refuse("documents.conversion_failed", _("LibreOffice could not convert the DOCX file to PDF."), "file")
         content = target.read_bytes()
     name = Path(checked.name).with_suffix(".pdf").name
-    return check_upload((name, content), allowed=frozenset({PDF}))
+    return check_upload((name, content), allowed=PDF_ONLY)

@@ -13,17 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from chinhquyen.core import uploads as upload_policy
 from chinhquyen.core.errors import DomainError, NotFound
 from chinhquyen.core.models import JobProgress, JobStatus
 from chinhquyen.core.ocr import ExtractionError, read_header
@@ -71,9 +70,8 @@ def start_intake(*, actor: Account, agency: Agency, uploads: Sequence[Any]) -> J
         scan = _as_pdf(checked)
     else:
         scan = checked[0]
-    extension = {files.PDF: "pdf", files.PNG: "png", files.JPEG: "jpg", files.TIFF: "tif"}.get(scan.content_type, "bin")
-    with transaction.atomic():
-        name = default_storage.save(f"documents-intake/{agency.pk}/{uuid.uuid4().hex}.{extension}", ContentFile(scan.content))
+    with upload_policy.removed_on_failure(), transaction.atomic():
+        name = upload_policy.save_to_storage(f"documents-intake/{agency.pk}", scan)
         job = JobProgress.objects.create(
             kind=INTAKE_KIND,
             created_by=actor,

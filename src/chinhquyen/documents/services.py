@@ -13,11 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chinhquyen.core import uploads
 from chinhquyen.core.audit import record_event
 from chinhquyen.core.errors import DomainError
 from chinhquyen.core.folding import fold
@@ -274,7 +274,7 @@ def _store_file(
         uploaded_by=actor,
         comment=comment[:500],
     )
-    attachment.file.save(checked.name, ContentFile(checked.content), save=False)
+    uploads.save_file(attachment.file, checked)
     attachment.save()
     return attachment
 
@@ -507,7 +507,7 @@ def register_incoming_document(
         issuer_name=cleaned["issuer_name"],
     )
     issuer = Agency.objects.filter(code=cleaned["issuer_code"], valid_to__isnull=True).first() if cleaned["issuer_code"] else None
-    with transaction.atomic():
+    with uploads.removed_on_failure(), transaction.atomic():
         document = IncomingDocument(agency=agency, source=source, issuer=issuer, received_at=at, **cleaned)
         document.duplicate_of = duplicates[0] if duplicates else None
         _prepare_registration(document, register, actor, at)
@@ -535,8 +535,8 @@ def receive_incoming_document(
     until registered)."""
     at = _now(at)
     cleaned = data.cleaned(today=at.astimezone(VIETNAM).date())
-    checked_files = [files.check_upload(f, allowed=files.WORK_TYPES) for f in files_in]
-    with transaction.atomic():
+    checked_files = [files.check_upload(f, allowed=uploads.EXCHANGE_ATTACHMENT) for f in files_in]
+    with uploads.removed_on_failure(), transaction.atomic():
         issuer = Agency.objects.filter(code=cleaned["issuer_code"], valid_to__isnull=True).first() if cleaned["issuer_code"] else None
         document = IncomingDocument.objects.create(
             agency=agency, source=source, issuer=issuer, received_at=at, source_outgoing=source_outgoing, **cleaned
@@ -869,7 +869,7 @@ def add_work_file(*, actor: Account, document: IncomingDocument, upload: Any, at
     at = _now(at)
     _require_handler(actor, document)
     checked = files.check_upload(upload, allowed=files.WORK_TYPES)
-    with transaction.atomic():
+    with uploads.removed_on_failure(), transaction.atomic():
         attachment = _store_file(checked, agency_id=document.agency_id, kind=AttachmentKind.WORK, actor=actor, incoming=document)
         _event(document, EventKind.FILE_ADDED, actor, at, checked.name)
         _audit("incoming.file_added", document, actor, {"name": checked.name, "sha256": checked.sha256})
@@ -1028,7 +1028,7 @@ def create_draft(
     if replaces is not None and (replaces.agency_id != agency.pk or replaces.status != OutgoingStatus.ISSUED):
         raise _field_error("documents.replaces_invalid", "replaces", _("Only an issued document of this agency can be replaced."))
     checked = _checked_draft(draft)
-    with transaction.atomic():
+    with uploads.removed_on_failure(), transaction.atomic():
         document = OutgoingDocument.objects.create(
             agency=agency,
             document_type=type_code,
@@ -1091,7 +1091,7 @@ def add_version(*, actor: Account, document: OutgoingDocument, draft: Any, comme
         or access.is_leader(scope, document.agency_id)
     )
     checked = _checked_draft(draft)
-    with transaction.atomic():
+    with uploads.removed_on_failure(), transaction.atomic():
         document = _locked_outgoing(document, OutgoingStatus.DRAFT, OutgoingStatus.IN_REVIEW, OutgoingStatus.TO_APPROVE)
         latest = current_version(document)
         version = (latest.version if latest else 0) + 1
@@ -1164,7 +1164,7 @@ def _store_signed(document: OutgoingDocument, actor: Account, signed: bytes | No
     if not signed:
         return
     name = base.name if base else "van-ban.pdf"
-    checked = files.check_upload((name, signed), allowed=frozenset({files.PDF}))
+    checked = files.check_upload((name, signed), allowed=files.PDF_ONLY)
     latest = current_version(document)
     _store_file(
         checked,
@@ -1192,7 +1192,7 @@ def approve_document(
     access.require(access.is_leader(scope, document.agency_id))
     if not accept and not _nfc(comment):
         raise _field_error("documents.comment_required", "comment", _("Say what must change."))
-    with transaction.atomic():
+    with uploads.removed_on_failure(), transaction.atomic():
         document = _locked_outgoing(document, OutgoingStatus.TO_APPROVE, OutgoingStatus.IN_REVIEW)
         if not accept:
             document.status = OutgoingStatus.DRAFT
@@ -1287,7 +1287,7 @@ def issue_document(*, actor: Account, document: OutgoingDocument, at: dt.datetim
     at = _now(at)
     scope = access.scope_of(actor)
     access.require(access.is_clerk(scope, document.agency_id))
-    with transaction.atomic():
+    with uploads.removed_on_failure(), transaction.atomic():
         document = _locked_outgoing(document, OutgoingStatus.APPROVED)
         if document.secrecy:
             register = outgoing_register_for(document.agency, document.document_type, document.secrecy)

@@ -11,7 +11,8 @@ from django.contrib import messages
 from django.db.models import CharField, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chinhquyen.core import uploads
 from chinhquyen.core.errors import DomainError
 from chinhquyen.core.models import JobProgress, JobStatus
 from chinhquyen.core.ocr import EXTRACT_KIND
@@ -643,13 +645,12 @@ def outgoing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # --- Files, registers, notifications --------------------------------------------------------------
 @require_GET
 @guarded
-def attachment(request: HttpRequest, pk: int) -> FileResponse:
+def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """A stored file: a download, or inline only for a PDF (sandboxed, never run: core.uploads.file_response)."""
     item = access.access_attachment(_scope(request), pk)
-    response = FileResponse(
-        item.file.open("rb"), content_type=item.content_type, as_attachment=request.GET.get("download") == "1", filename=item.name
+    return uploads.file_response(
+        item.file.open("rb"), filename=item.name, content_type=item.content_type, inline=request.GET.get("download") != "1"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @require_GET

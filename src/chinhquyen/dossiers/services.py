@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.files.base import ContentFile, File
+from django.core.files.base import File
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
+from chinhquyen.core import uploads
 from chinhquyen.core.audit import record_event
 from chinhquyen.core.errors import DomainError, NotFound
 from chinhquyen.core.folding import nfc
@@ -98,6 +99,7 @@ class ComponentData:
     copies: int = 0
     file: File | None = None  # type: ignore[type-arg]
     name: str = ""
+    field: str = ""  # the form field the file came in, named by an upload refusal
 
 
 @dataclass
@@ -421,6 +423,19 @@ def _check_components(version: ProcedureVersion, components: list[ComponentData]
     return [(required[pk], item) for pk, item in given.items()]
 
 
+def _check_files(checked: Iterable[tuple[Any, ComponentData]], intake: uploads.Intake) -> dict[int, uploads.CheckedUpload]:
+    """Each component's file through the upload policy (issue 16): `id(item)` → the checked file.
+
+    Raises `upload.*` (type, content, size, scanner) naming the component's file field.
+    """
+    out: dict[int, uploads.CheckedUpload] = {}
+    for _component, item in checked:
+        if item.file:
+            field = item.field or f"file_{item.component_id or 'supplement'}"
+            out[id(item)] = uploads.check_upload(item.file, intake=intake, field=field)
+    return out
+
+
 def receive_dossier(
     *,
     officer: Account | None,
@@ -504,11 +519,12 @@ def _intake(
         raise DomainError("dossier.not_online", _("Procedure %(code)s is not offered online.") % {"code": procedure.code})
     applicant = _check_applicant(applicant)
     checked = _check_components(version, components)
+    scans = _check_files(checked, uploads.PORTAL if channel == Channel.ONLINE else uploads.COUNTER)
     competent = resolve_competent_agency(
         procedure=procedure, receiving_agency=receiving_agency, competent_agency_code=competent_agency_code
     )
     time = timing.processing_time_of(version, channel)
-    with transaction.atomic():
+    with uploads.removed_on_failure(), transaction.atomic():
         code = next_dossier_code(agency=receiving_agency, day=local_day)
         start = timing.clock_start(at, time, competent.pk)
         due = timing.due_with_pauses(start, time, [], competent.pk)
@@ -548,7 +564,7 @@ def _intake(
             supplement_rule=version.supplement_rule,
             processing_minutes=max(0, timing.working_minutes(start, due, agency=competent.pk)),
             return_method=return_method,
-            digitized=any(item.file for _component, item in checked),
+            digitized=bool(scans),
             form_set=FormSet.CIRCULAR_03_2025 if local_day >= FORMS_2025_FROM else FormSet.CIRCULAR_01_2018,
             lookup_secret=new_lookup_secret(),
             is_sample=procedure.is_sample,
@@ -562,8 +578,9 @@ def _intake(
                 copies=item.copies,
                 added_at=at,
             )
-            if item.file:
-                row.file.save(item.file.name or "scan.pdf", item.file, save=False)
+            scan = scans.get(id(item))
+            if scan is not None:
+                uploads.save_file(row.file, scan)
             row.save()
         plan = _planned_steps(version)
         first = plan[0] if plan and plan[0].handler == StepHandler.RECEIVING else None
@@ -826,9 +843,11 @@ def receive_supplement(*, officer: Account, dossier: Dossier, components: Iterab
     waiting time subtracted. The open step's deadline moves the same way. An online dossier not
     yet received goes back to the counter's check (national status 1) instead.
     """
-    with transaction.atomic():
+    components = list(components)
+    scans = _check_files([(None, c) for c in components], uploads.COUNTER)
+    with uploads.removed_on_failure(), transaction.atomic():
         dossier = _lock(dossier)
-        return _supplement_arrived(dossier, actor=officer, components=components, note=note)
+        return _supplement_arrived(dossier, actor=officer, components=components, note=note, scans=scans)
 
 
 def answer_supplement(*, applicant: Account, dossier: Dossier, components: Iterable[ComponentData], note: str = "") -> Dossier:
@@ -846,14 +865,25 @@ def answer_supplement(*, applicant: Account, dossier: Dossier, components: Itera
             _("Attach at least one of the papers asked for."),
             fields={"files": [_("Attach a file.")]},
         )
-    with transaction.atomic():
+    if dossier.applicant_account_id is None or dossier.applicant_account_id != applicant.pk:
+        raise NotFound("dossier.not_found", _("There is no dossier %(code)s among yours.") % {"code": dossier.code})
+    scans = _check_files([(None, c) for c in items], uploads.PORTAL_SUPPLEMENT)
+    uploads.check_quota(used=0, adding=sum(s.size for s in scans.values()), limit=settings.PORTAL_UPLOAD_QUOTA_BYTES, field="files")
+    with uploads.removed_on_failure(), transaction.atomic():
         dossier = _lock(dossier)
         if dossier.applicant_account_id is None or dossier.applicant_account_id != applicant.pk:
             raise NotFound("dossier.not_found", _("There is no dossier %(code)s among yours.") % {"code": dossier.code})
-        return _supplement_arrived(dossier, actor=applicant, components=items, note=note)
+        return _supplement_arrived(dossier, actor=applicant, components=items, note=note, scans=scans)
 
 
-def _supplement_arrived(dossier: Dossier, *, actor: Account | None, components: Iterable[ComponentData], note: str) -> Dossier:
+def _supplement_arrived(
+    dossier: Dossier,
+    *,
+    actor: Account | None,
+    components: Iterable[ComponentData],
+    note: str,
+    scans: dict[int, uploads.CheckedUpload],
+) -> Dossier:
     """In the caller's transaction, on the locked dossier: end the pause, keep the papers, move on."""
     received = dossier.is_received
     old_status = _move(dossier, "receive_supplement" if received else "resubmit")
@@ -874,8 +904,9 @@ def _supplement_arrived(dossier: Dossier, *, actor: Account | None, components: 
             supplement=True,
             added_at=at,
         )
-        if item.file:
-            row.file.save(item.file.name or "scan.pdf", item.file, save=False)
+        scan = scans.get(id(item))
+        if scan is not None:
+            uploads.save_file(row.file, scan)
             dossier.digitized = True
         row.save()
     if not received:
@@ -1087,8 +1118,9 @@ def upload_result(*, officer: Account, dossier: Dossier, file: File) -> Dossier:
     signing, is refused (`dossier.result_signature_invalid`); a result returned online must carry
     at least one valid signature (`dossier.result_unsigned`); a result returned on paper may be an
     unsigned scan. The report is kept as evidence and shown on the dossier and the portal.
-    Raises also `dossier.result_exists` (uploaded twice), `dossier.result_not_pdf`,
-    `signing.file_too_large`, `dossier.wrong_state`, `dossier.closed`.
+    The file passes the upload policy first (`core.uploads.RESULT`: a PDF that opens, within
+    SIGNING_MAX_PDF_BYTES, scanned). Raises also `dossier.result_exists` (uploaded twice),
+    `dossier.result_not_pdf`, `upload.*`, `dossier.wrong_state`, `dossier.closed`.
     """
     from chinhquyen.signing import services as signing_services
     from chinhquyen.signing.models import Indication
@@ -1097,20 +1129,10 @@ def upload_result(*, officer: Account, dossier: Dossier, file: File) -> Dossier:
     _check_move(current, "upload_result")  # before any work; again under the lock
     if current.result_file:  # again under the lock; this spares the validation
         _raise_result_exists(current)
-    size = getattr(file, "size", None)
-    if size is not None and size > settings.SIGNING_MAX_PDF_BYTES:
-        raise DomainError(
-            "signing.file_too_large",
-            _("The file is larger than %(mb)s MB.") % {"mb": settings.SIGNING_MAX_PDF_BYTES // (1024 * 1024)},
-            fields={"file": [_("Too large.")]},
-        )
-    file.seek(0)
-    data = file.read()
-    if not data.startswith(b"%PDF-"):
-        raise DomainError("dossier.result_not_pdf", _("The result must be a PDF file."), fields={"file": [_("Not a PDF file.")]})
+    checked = uploads.check_upload(file, intake=uploads.RESULT, field="file")
     # Validated before the transaction: the check takes a while and holds no lock.
     report = signing_services.validate_pdf(
-        pdf_bytes=data, subject_type="dossiers.Dossier", subject_id=str(dossier.pk), file_name=file.name or "", actor=officer
+        pdf_bytes=checked.content, subject_type="dossiers.Dossier", subject_id=str(dossier.pk), file_name=checked.name, actor=officer
     )
     if report.reason in ("malformed", "encrypted"):
         raise DomainError(
@@ -1125,7 +1147,7 @@ def upload_result(*, officer: Account, dossier: Dossier, file: File) -> Dossier:
             fields={"file": [_("Invalid signature.")]},
         )
     _require_signed_if_online(current, report)
-    with transaction.atomic():
+    with uploads.removed_on_failure(), transaction.atomic():
         dossier = _lock(dossier)
         if dossier.result_file:
             _raise_result_exists(dossier)
@@ -1133,7 +1155,7 @@ def upload_result(*, officer: Account, dossier: Dossier, file: File) -> Dossier:
         old_status = dossier.status
         _move(dossier, "upload_result")
         at = clock.now()
-        dossier.result_file.save(file.name or "ket-qua.pdf", ContentFile(data), save=False)
+        uploads.save_file(dossier.result_file, checked)
         dossier.result_uploaded_at = at
         dossier.result_report = report
         dossier.save(update_fields=["result_file", "result_uploaded_at", "result_report"])

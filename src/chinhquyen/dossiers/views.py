@@ -10,10 +10,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chinhquyen.core import uploads
 from chinhquyen.core.errors import DomainError, NotFound, PermissionDenied
 from chinhquyen.core.ratelimit import RateLimited
 from chinhquyen.dossiers import printing, selectors, throttling
@@ -201,7 +203,7 @@ def dossier_action_view(request: HttpRequest, code: str, action: str) -> HttpRes
 
 
 @require_GET
-def dossier_form_view(request: HttpRequest, code: str, form: str) -> HttpResponse:
+def dossier_form_view(request: HttpRequest, code: str, form: str) -> HttpResponseBase:
     official = _official(request)
     try:
         dossier = access_dossier_for_officer(officer=official, code=code)
@@ -214,9 +216,7 @@ def dossier_form_view(request: HttpRequest, code: str, form: str) -> HttpRespons
         pdf = printing.render_pdf(form, dossier=dossier, form_set=request.GET.get("set") or None)
     except DomainError as exc:
         return _error(request, exc)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{dossier.code}-{form}.pdf"'
-    return response
+    return uploads.file_response(pdf, filename=f"{dossier.code}-{form}.pdf", content_type="application/pdf", inline=True)
 
 
 # --- statistics -------------------------------------------------------------------------------------
@@ -304,7 +304,7 @@ def statistics_export_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def tracking_book_view(request: HttpRequest) -> HttpResponse:
+def tracking_book_view(request: HttpRequest) -> HttpResponseBase:
     """Form 07 (06 of 2018) for one receiving agency and a period."""
     official = _official(request)
     try:
@@ -323,9 +323,7 @@ def tracking_book_view(request: HttpRequest) -> HttpResponse:
     pdf = printing.render_tracking_book(
         dossiers=dossiers, agency=Agency.objects.get(pk=agency_id), date_from=date_from, date_to=date_to, form_set=form_set
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="so-theo-doi-ho-so-{date_from}-{date_to}.pdf"'
-    return response
+    return uploads.file_response(pdf, filename=f"so-theo-doi-ho-so-{date_from}-{date_to}.pdf", content_type="application/pdf", inline=True)
 
 
 # --- public -----------------------------------------------------------------------------------------

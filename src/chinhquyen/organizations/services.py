@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from chinhquyen.core import uploads
 from chinhquyen.core.audit import record_event
 from chinhquyen.core.errors import DomainError
 from chinhquyen.core.folding import nfc
@@ -528,3 +529,24 @@ def create_delegation(
             summary={"leader": leader.username, "delegate": delegate.username, "starts_on": starts_on, "ends_on": ends_on},
         )
     return delegation
+
+
+def start_agency_import(*, actor: Account, upload: Any, language: str = "vi") -> Any:
+    """Keep an uploaded agency list (Excel, CSV or the axis JSON) and queue its import; return the job.
+
+    The file passes the upload policy first (`core.uploads.IMPORT_AGENCIES`). Raises `upload.*`.
+    """
+    from chinhquyen.core.models import JobProgress
+    from chinhquyen.organizations.tasks import IMPORT_KIND, import_agencies_task
+
+    checked = uploads.check_upload(upload, intake=uploads.IMPORT_AGENCIES, field="file")
+    with uploads.removed_on_failure(), transaction.atomic():
+        storage_name = uploads.save_to_storage("imports", checked)
+        job = JobProgress.objects.create(kind=IMPORT_KIND, created_by=actor, report={"filename": checked.name})
+        # Enqueued in the job's transaction: no task without its job, no job without its task.
+        import_agencies_task.enqueue(job.pk, storage_name, checked.name, language)
+        record_event(
+            action="organizations.import_started", actor=actor, object_type="core.JobProgress", object_id=job.pk,
+            summary={"file": checked.name, "sha256": checked.sha256},
+        )  # fmt: skip
+    return job

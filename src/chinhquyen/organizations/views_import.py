@@ -8,12 +8,9 @@ job row (a task exists only if the job does) → the page polls a small fragment
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from pathlib import PurePath
 
 from django import forms
-from django.core.files.storage import default_storage
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
@@ -27,7 +24,8 @@ from chinhquyen.organizations.exporters import CONTENT_TYPES, FORMATS, export_ag
 from chinhquyen.organizations.importers import MAX_BYTES
 from chinhquyen.organizations.models import Account
 from chinhquyen.organizations.selectors import today
-from chinhquyen.organizations.tasks import IMPORT_KIND, import_agencies_task
+from chinhquyen.organizations.services import start_agency_import
+from chinhquyen.organizations.tasks import IMPORT_KIND
 
 ALLOWED_EXTENSIONS = (".xlsx", ".csv", ".json")
 
@@ -76,14 +74,12 @@ def agency_import_view(request: HttpRequest) -> HttpResponse:
         return _error(request, exc)
     form = AgencyImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = PurePath(upload.name).suffix.lower()
-        storage_name = default_storage.save(f"imports/{uuid.uuid4().hex}{suffix}", upload)
-        with transaction.atomic():
-            job = JobProgress.objects.create(kind=IMPORT_KIND, created_by=official, report={"filename": upload.name})
-            # Enqueued in the job's transaction: no task without its job, no job without its task.
-            import_agencies_task.enqueue(job.pk, storage_name, upload.name, get_language() or "vi")
-        return redirect("organizations:agency_import_job", job_id=job.pk)
+        try:
+            job = start_agency_import(actor=official, upload=form.cleaned_data["file"], language=get_language() or "vi")
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("organizations:agency_import_job", job_id=job.pk)
     jobs = JobProgress.objects.filter(kind=IMPORT_KIND, created_by=official)[:10]
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "jobs": jobs, "export_form": AgencyExportForm(initial={"format": "xlsx", "as_of": today()})}

@@ -13,11 +13,9 @@ from typing import Any, cast
 import requests
 from django.conf import settings
 from django.contrib.auth import logout
-from django.core.files import File
-from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.forms import ChoiceField
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -26,7 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from chinhquyen.core import ratelimit
+from chinhquyen.core import ratelimit, uploads
 from chinhquyen.core.errors import DomainError
 from chinhquyen.core.folding import fold
 from chinhquyen.dossiers import selectors as dossier_selectors
@@ -37,8 +35,7 @@ from chinhquyen.dossiers.notifications.registry import get_provider
 from chinhquyen.organizations import authentication
 from chinhquyen.organizations.models import Account, Agency, Applicant
 from chinhquyen.portal import charts, forms, oidc, services
-from chinhquyen.portal.models import Draft, DraftFile, PhoneCode
-from chinhquyen.portal.uploads import check_upload
+from chinhquyen.portal.models import Draft, PhoneCode
 from chinhquyen.procedures import selectors as catalogue
 from chinhquyen.procedures.models import Fee, Field, OnlineMode, Procedure, ProcedureLevel, ProcedureVersion
 
@@ -459,19 +456,14 @@ def answer_supplement(request: HttpRequest, code: str) -> HttpResponse:
     components = []
     for slot in context.get("supplement_slots", []):
         upload = request.FILES.get(slot["field"])
-        if upload is None:
-            continue
-        try:
-            check_upload(upload, field=slot["field"])
-        except DomainError as exc:
-            errors[slot["field"]] = exc.fields[slot["field"]][0]
-            continue
-        components.append(dossier_services.ComponentData(None, 0, 0, upload, slot["label"]))
+        if upload is not None:
+            components.append(dossier_services.ComponentData(None, 0, 0, upload, slot["label"], field=slot["field"]))
     if not errors:
         try:
             dossier_services.answer_supplement(applicant=_me(request), dossier=dossier, components=components, note=note)
         except DomainError as exc:
-            errors["__all__"] = exc.message
+            field = next((f for f in exc.fields if f in {s["field"] for s in context.get("supplement_slots", [])}), "__all__")
+            errors[field] = exc.message
         else:
             return redirect(reverse("portal:my_dossier", args=[dossier.code]) + "?bo-sung=da-gui")
     dossier.refresh_from_db()
@@ -486,9 +478,7 @@ def result_download(request: HttpRequest, code: str) -> HttpResponseBase:
     dossier = _own_dossier(request, code)
     if not dossier.result_file or dossier.status not in (DossierStatus.RESULT_READY, DossierStatus.RETURNED):
         raise Http404
-    response = FileResponse(dossier.result_file.open("rb"), as_attachment=True, filename=f"ket-qua-{dossier.code}.pdf")
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploads.file_response(dossier.result_file.open("rb"), filename=f"ket-qua-{dossier.code}.pdf", content_type="application/pdf")
 
 
 @require_POST
@@ -565,14 +555,11 @@ def draft_view(request: HttpRequest, pk: int) -> HttpResponse:
             if upload is None:
                 continue
             try:
-                check_upload(upload, field=slot["field"])
+                services.attach_draft_file(
+                    applicant=_me(request), draft=draft, component_id=slot["component"].pk, upload=upload, field=slot["field"]
+                )
             except DomainError as exc:
-                upload_errors[slot["field"]] = exc.fields[slot["field"]][0]
-                continue
-            DraftFile.objects.filter(draft=draft, component_id=slot["component"].pk).delete()
-            DraftFile.objects.create(
-                draft=draft, component_id=slot["component"].pk, file=upload, name=(upload.name or "")[:255], size=upload.size or 0
-            )
+                upload_errors[slot["field"]] = exc.message
         draft.save()
         if request.POST.get("action") == "continue":
             for slot in _slots(draft, version):
@@ -617,30 +604,13 @@ def check_view(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             if agency is None:
                 raise DomainError("portal.no_agency", _("No agency carries out this procedure yet."))
-            opened = [(s, s["file"].file.open("rb")) for s in slots if s["file"] is not None]
-            try:
-                with transaction.atomic():
-                    result = dossier_services.submit_online_dossier(
-                        procedure_code=draft.procedure.code,
-                        applicant=dossier_services.ApplicantData(
-                            name=data["name"],
-                            id_number=data["id_number"],
-                            phone=data["phone"],
-                            email=data["email"],
-                            address=data["address"],
-                        ),
-                        components=[
-                            dossier_services.ComponentData(s["component"].pk, 0, 0, File(handle, name=s["file"].name), s["file"].name)
-                            for s, handle in opened
-                        ],
-                        receiving_agency=agency,
-                        applicant_account=_me(request),  # type: ignore[arg-type]
-                    )
-                    draft.submitted_code = result.dossier.code
-                    draft.save(update_fields=["submitted_code"])
-            finally:
-                for _slot, handle in opened:
-                    handle.close()
+            result = services.submit_draft(
+                applicant=_me(request),
+                draft=draft,
+                agency=agency,
+                data=data,
+                component_ids=[s["component"].pk for s in slots if s["file"] is not None],
+            )
         except DomainError as exc:
             error = exc.message
         else:

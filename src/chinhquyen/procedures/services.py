@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chinhquyen.core import uploads
 from chinhquyen.core.audit import record_event
 from chinhquyen.core.errors import DomainError
 from chinhquyen.core.folding import fold, nfc
@@ -342,3 +343,25 @@ def add_instance(*, procedure: Procedure, agency: Agency, actor: Account | None 
 
 def spec_summary(spec: ProcedureSpec) -> dict[str, Any]:
     return {"code": spec.code, "name": spec.name}
+
+
+def start_procedure_import(*, actor: Account, upload: Any, language: str = "vi") -> Any:
+    """Keep an uploaded catalogue file (national JSON package or Excel) and queue its import; return the job.
+
+    The file passes the upload policy first (`core.uploads.IMPORT_PROCEDURES`: JSON that decodes
+    or an Excel workbook that is a sound Office zip, within UPLOAD_IMPORT_MAX_BYTES). Raises `upload.*`.
+    """
+    from chinhquyen.core.models import JobProgress
+    from chinhquyen.procedures.tasks import IMPORT_KIND, import_procedures_task
+
+    checked = uploads.check_upload(upload, intake=uploads.IMPORT_PROCEDURES, field="file")
+    with uploads.removed_on_failure(), transaction.atomic():
+        storage_name = uploads.save_to_storage("imports", checked)
+        job = JobProgress.objects.create(kind=IMPORT_KIND, created_by=actor, report={"filename": checked.name})
+        # In the job's transaction: no task without its job, no job without its task.
+        import_procedures_task.enqueue(job.pk, storage_name, checked.name, language)
+        record_event(
+            action="procedures.import_started", actor=actor, object_type="core.JobProgress", object_id=job.pk,
+            summary={"file": checked.name, "sha256": checked.sha256},
+        )  # fmt: skip
+    return job

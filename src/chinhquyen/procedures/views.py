@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import PurePath
 
 from django import forms
-from django.core.files.storage import default_storage
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
@@ -20,7 +17,8 @@ from chinhquyen.organizations.access import require_province_admin
 from chinhquyen.procedures.access import access_import_job_for_official, access_procedure_for_official, require_official
 from chinhquyen.procedures.importers import MAX_BYTES
 from chinhquyen.procedures.selectors import instances_of, search_procedures, version_in_force
-from chinhquyen.procedures.tasks import IMPORT_KIND, import_procedures_task
+from chinhquyen.procedures.services import start_procedure_import
+from chinhquyen.procedures.tasks import IMPORT_KIND
 
 ALLOWED_EXTENSIONS = (".xlsx", ".json")
 
@@ -76,14 +74,12 @@ def procedure_import_view(request: HttpRequest) -> HttpResponse:
         return _error(request, exc)
     form = ProcedureImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = PurePath(upload.name).suffix.lower()
-        storage_name = default_storage.save(f"imports/{uuid.uuid4().hex}{suffix}", upload)
-        with transaction.atomic():
-            job = JobProgress.objects.create(kind=IMPORT_KIND, created_by=request.user, report={"filename": upload.name})  # type: ignore[misc]
-            # In the job's transaction: no task without its job, no job without its task.
-            import_procedures_task.enqueue(job.pk, storage_name, upload.name, get_language() or "vi")
-        return redirect("procedures:import_job", job_id=job.pk)
+        try:
+            job = start_procedure_import(actor=request.user, upload=form.cleaned_data["file"], language=get_language() or "vi")  # type: ignore[arg-type]
+        except DomainError as exc:
+            form.add_error("file", exc.message)
+        else:
+            return redirect("procedures:import_job", job_id=job.pk)
     jobs = JobProgress.objects.filter(kind=IMPORT_KIND, created_by=request.user)[:10]  # type: ignore[misc]
     return render(request, "procedures/import.html", {"form": form, "jobs": jobs}, status=400 if request.method == "POST" else 200)
 

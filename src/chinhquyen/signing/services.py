@@ -22,12 +22,11 @@ from typing import Any
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chinhquyen.core import audit
+from chinhquyen.core import audit, uploads
 from chinhquyen.core.errors import DomainError, PermissionDenied
 from chinhquyen.organizations.models import Account, Agency, Role
 from chinhquyen.organizations.selectors import roles_of
@@ -519,7 +518,7 @@ def validate_pdf(
     pdf.check_size(len(pdf_bytes))
     material = trust or current_trust()
     result = validate_pdf_bytes(pdf_bytes, material)
-    with transaction.atomic():
+    with uploads.removed_on_failure(), transaction.atomic():
         report = ValidationReport(
             subject_type=subject_type[:50],
             subject_id=str(subject_id)[:64],
@@ -535,13 +534,24 @@ def validate_pdf(
             supersedes=supersedes,
         )
         if keep_file:
-            report.file.save(f"{report.file_sha256}.pdf", ContentFile(pdf_bytes), save=False)
+            uploads.save_bytes(report.file, f"{report.file_sha256}.pdf", pdf_bytes)
         report.save()
         audit.record_event(
             action="signing.pdf_validated", actor=actor, object_type="signing.ValidationReport", object_id=report.pk,
             summary={"subject_type": subject_type, "subject_id": str(subject_id), "sha256": report.file_sha256, "indication": report.indication, "reason": report.reason},
         )  # fmt: skip
     return report
+
+
+def check_uploaded_pdf(*, upload: Any, actor: Account) -> ValidationReport:
+    """The signature-check page and API: the upload passes the upload policy (`core.uploads.SIGNATURE_CHECK`:
+    a PDF that opens and has pages, within SIGNING_MAX_PDF_BYTES, scanned), then every signature is
+    validated and the report kept **with the file**, so that it is re-validated when the trust changes.
+
+    Raises `upload.*`; never raises on a bad signature (the report says it).
+    """
+    checked = uploads.check_upload(upload, intake=uploads.SIGNATURE_CHECK, field="file")
+    return validate_pdf(pdf_bytes=checked.content, subject_type="upload", file_name=checked.name, actor=actor, keep_file=True)
 
 
 def _queue_revalidation() -> None:

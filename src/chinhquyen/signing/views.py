@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from chinhquyen.core import uploads
 from chinhquyen.core.errors import DomainError
-from chinhquyen.signing import pdf, services
+from chinhquyen.signing import services
 from chinhquyen.signing.access import access_report_for_official
 from chinhquyen.signing.models import ValidationReport
 from chinhquyen.signing.validation import REASONS, WARNINGS
@@ -31,15 +35,8 @@ def _refuse(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def validate_view(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            pdf.check_size(upload.size)
-            report = services.validate_pdf(
-                pdf_bytes=upload.read(),
-                subject_type="upload",
-                file_name=upload.name or "",
-                actor=request.user,  # type: ignore[arg-type]  # login required: an Account keep_file=True
-            )
+            report = services.check_uploaded_pdf(upload=form.cleaned_data["file"], actor=request.user)  # type: ignore[arg-type]
         except DomainError as exc:
             form.add_error("file", exc.message)
         else:
@@ -80,7 +77,7 @@ def report_view(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @require_GET
-def report_pdf_view(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_pdf_view(request: HttpRequest, report_id: int) -> HttpResponseBase:
     try:
         report = access_report_for_official(user=request.user, report_id=report_id)
     except DomainError as exc:
@@ -89,17 +86,14 @@ def report_pdf_view(request: HttpRequest, report_id: int) -> HttpResponse:
 
     html = render_to_string("signing/report_pdf.html", _context(report), request=request)
     body = weasyprint.HTML(string=html).write_pdf()
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-xac-thuc-{report.pk}.pdf"'
-    return response
+    return uploads.file_response(body, filename=f"bao-cao-xac-thuc-{report.pk}.pdf", content_type="application/pdf")
 
 
 @require_GET
-def report_json_view(request: HttpRequest, report_id: int) -> HttpResponse:
+def report_json_view(request: HttpRequest, report_id: int) -> HttpResponseBase:
     try:
         report = access_report_for_official(user=request.user, report_id=report_id)
     except DomainError as exc:
         return _refuse(request, exc)
-    response = JsonResponse(report.report, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="bao-cao-xac-thuc-{report.pk}.json"'
-    return response
+    body = json.dumps(report.report, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+    return uploads.file_response(body.encode(), filename=f"bao-cao-xac-thuc-{report.pk}.json", content_type="application/json")

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from chinhquyen.core import uploads
 from chinhquyen.core.audit import record_event
 from chinhquyen.core.errors import DomainError
 from chinhquyen.core.locks import lock_for_transaction
@@ -83,6 +84,13 @@ def import_year(*, data: str | bytes | dict[str, Any], actor: Any = None, confir
     `workdays.date_duplicate`, `workdays.kind_unknown`, `workdays.swap_not_weekend` or
     `workdays.swap_not_weekday`; the stored year is then unchanged.
     """
+    if isinstance(data, (str, bytes)):  # a file from outside: the upload policy first (size, JSON, scanner)
+        raw = data.encode("utf-8") if isinstance(data, str) else data
+        try:
+            uploads.check_upload(("calendar.json", raw), intake=uploads.IMPORT_WORKDAYS, field="file")
+        except DomainError as exc:
+            if exc.code != "upload.unreadable":
+                raise  # not JSON: parse_calendar_file says where, as workdays.file_malformed
     calendar = parse_calendar_file(data)
     confirmed = calendar.confirmed if confirm is None else confirm
     with transaction.atomic():

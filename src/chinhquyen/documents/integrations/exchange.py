@@ -222,12 +222,13 @@ def on_package(package: Any) -> None:
         return
     if IncomingDocument.objects.filter(agency=agency, edxml_document_id=package.document_id[:100], source=Source.ELECTRONIC).exists():
         return  # the same document received again (another path, a resend): one incoming document
+    from chinhquyen.core import uploads
     from chinhquyen.documents import files
 
     readable, refused = [], []
     for attachment in package.attachments:
         try:
-            files.check_upload((attachment.name, attachment.data), allowed=files.WORK_TYPES)
+            files.check_upload((attachment.name, attachment.data), allowed=uploads.EXCHANGE_ATTACHMENT)
         except DomainError as exc:  # kept out, said on the timeline: the document itself is not lost
             refused.append(f"{attachment.name}: {exc.message}")
         else:

@@ -34,9 +34,9 @@ def _counts():
         ({"subject": "x" * 501}, ("s.pdf", "pdf"), "documents.too_long", "subject"),  # Phụ lục VI: Subject 500
         ({"issued_date": dt.date(2099, 1, 1)}, ("s.pdf", "pdf"), "documents.issued_in_future", "issued_date"),
         ({"urgency": "rất khẩn"}, ("s.pdf", "pdf"), "documents.choice_invalid", "urgency"),
-        ({}, ("quet.pdf", "png"), "documents.file_mismatch", "scan"),  # a PNG named .pdf
-        ({}, ("quet.pdf", "text"), "documents.file_mismatch", "scan"),
-        ({}, ("quet.docx", "docx"), "documents.file_type", "scan"),  # a DOCX is not a scan
+        ({}, ("quet.pdf", "png"), "upload.content_mismatch", "scan"),  # a PNG named .pdf
+        ({}, ("quet.pdf", "text"), "upload.content_mismatch", "scan"),
+        ({}, ("quet.docx", "docx"), "upload.type_not_allowed", "scan"),  # a DOCX is not a scan
         ({}, None, "documents.scan_required", "scan"),
     ],
 )

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from chinhquyen.core.errors import DomainError, NotFound, PermissionDenied
+from chinhquyen.core.testing_uploads import real_pdf
 from chinhquyen.dossiers import selectors, services
 from chinhquyen.dossiers.models import Dossier, DossierStatus, Notification
 from chinhquyen.dossiers.tests.conftest import CITIZEN, at, complete_components
@@ -17,7 +18,7 @@ from chinhquyen.organizations import services as org
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "Mat-khau-rat-dai-2026!"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = real_pdf()
 
 
 def _applicant(username="an@example.test", id_number=CITIZEN.id_number):

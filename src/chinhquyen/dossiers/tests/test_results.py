@@ -107,13 +107,15 @@ def test_an_altered_signed_result_is_refused(one_stop, fake_clock, signed_result
     assert ValidationReport.objects.filter(subject_type="dossiers.Dossier", indication="FAILED").count() == 1
 
 
-@pytest.mark.parametrize("data", [b"%PDF-1.4 not really", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20])
-def test_a_result_that_is_not_a_readable_pdf_is_refused(one_stop, fake_clock, data, settings, tmp_path):
+@pytest.mark.parametrize(
+    ("data", "code"), [(b"%PDF-1.4 not really", "upload.unreadable"), (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "upload.content_mismatch")]
+)
+def test_a_result_that_is_not_a_readable_pdf_is_refused(one_stop, fake_clock, data, code, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     dossier = _in_process(one_stop)
     with pytest.raises(DomainError) as error:
         _upload(one_stop, dossier, data)
-    assert error.value.code == "dossier.result_not_pdf"
+    assert error.value.code == code
     assert not Dossier.objects.get(pk=dossier.pk).result_file
 
 
@@ -132,5 +134,5 @@ def test_a_result_over_the_size_limit_is_refused_unread(one_stop, fake_clock, se
     dossier = _in_process(one_stop)
     with pytest.raises(DomainError) as error:
         _upload(one_stop, dossier, blank_pdf())
-    assert error.value.code == "signing.file_too_large"
+    assert error.value.code == "upload.too_large"
     assert not ValidationReport.objects.exists()

@@ -8,12 +8,13 @@ import zipfile
 import pytest
 from django.core.cache import cache
 
+from chinhquyen.core.testing_uploads import real_pdf, real_png
 from chinhquyen.dossiers.tests.conftest import fake_clock, one_stop  # noqa: F401 (fixtures)
 from chinhquyen.organizations import services as org
 
 PASSWORD = "Mat-khau-rat-dai-2026!"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF = real_pdf()
+PNG = real_png()
 
 
 def docx_bytes() -> bytes:

@@ -139,10 +139,14 @@ def test_the_whole_application_path(client, citizen, one_stop, fake_clock):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("anh.pdf", PNG, shown("The content of the file is not a %(kind)s file as its name says.", kind="PDF")),
-        ("script.exe", b"MZ" + b"\x00" * 20, shown("Only PDF, JPEG, PNG or DOCX files are accepted.")),
-        ("fake.docx", b"PK\x03\x04" + b"\x00" * 30, shown("The content of the file is not a %(kind)s file as its name says.", kind="DOCX")),
-        ("empty.pdf", b"", shown("The file is empty.")),
+        ("anh.pdf", PNG, shown("The content of “%(name)s” is not a %(kind)s file as its name says.", name="anh.pdf", kind="PDF")),
+        (
+            "script.exe",
+            b"MZ" + b"\x00" * 20,
+            shown("“%(name)s” is not an accepted type of file here. Accepted: %(kinds)s.", name="script.exe", kinds="PDF, JPEG, PNG, DOCX"),
+        ),
+        ("fake.docx", b"PK\x03\x04" + b"\x00" * 30, shown("“%(name)s” cannot be read as a %(kind)s file.", name="fake.docx", kind="DOCX")),
+        ("empty.pdf", b"", shown("The file “%(name)s” is empty.", name="empty.pdf")),
     ],
 )
 def test_uploads_whose_content_does_not_match_are_refused(client, citizen, one_stop, name, content, message):
@@ -174,21 +178,21 @@ def test_too_large_upload_is_refused(client, citizen, one_stop):
     big = SimpleUploadedFile("lon.pdf", PDF + b"0" * (1024 * 1024))
     response = client.post(draft_url, {**data, "action": "save", f"component_{first.pk}": big})
     assert response.status_code == 400
-    assert shown("The file is larger than %(mb)s MB.", mb=1) in response.content.decode()
+    assert shown("The file is larger than %(mb)s MB.", mb="1") in response.content.decode()
 
 
-def infected(file):
-    return "EICAR-Test-File" if b"EICAR" in file.read() else None
+def infected(content, name):
+    return "EICAR-Test-File" if b"EICAR" in content else None
 
 
-@override_settings(PORTAL_VIRUS_SCANNER="chinhquyen.portal.tests.test_apply.infected")
+@override_settings(UPLOAD_VIRUS_SCANNER="chinhquyen.portal.tests.test_apply.infected")
 def test_the_virus_scanner_hook_refuses(client, citizen, one_stop):
     _login(client)
     draft_url, data = _apply(client, one_stop.same_day, [])
     first = _components(one_stop.same_day)[0]
     response = client.post(draft_url, {**data, "action": "save", f"component_{first.pk}": SimpleUploadedFile("x.pdf", PDF + b"EICAR")})
     assert response.status_code == 400
-    assert shown("The file was refused by the virus scanner.") in response.content.decode()
+    assert shown("The file “%(name)s” was refused by the virus scanner.", name="x.pdf") in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -317,7 +321,8 @@ def test_the_applicant_answers_a_supplement_request_from_the_portal(client, citi
     assert response.status_code == 400
     html = response.content.decode()
     assert (
-        'id="supplement_0-error"' in html and shown("The content of the file is not a %(kind)s file as its name says.", kind="PDF") in html
+        'id="supplement_0-error"' in html
+        and shown("The content of “%(name)s” is not a %(kind)s file as its name says.", name="giay.pdf", kind="PDF") in html
     )
     assert "Gửi lại" in html  # what the person typed is kept
     dossier.refresh_from_db()

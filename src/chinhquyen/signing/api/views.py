@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from chinhquyen.signing import pdf, services
+from chinhquyen.signing import services
 from chinhquyen.signing.access import access_report_for_official
 from chinhquyen.signing.api.serializers import ValidateUploadSerializer, ValidationReportSerializer
 
@@ -21,24 +21,19 @@ class ValidateView(APIView):
         summary="Xác thực chữ ký số trong tệp PDF",
         description=(
             "Validates every signature of the uploaded PDF (integrity, coverage, changes after signing, chain to the "
-            "deployment's trust anchors, validity at the time of signing, revocation, timestamp) and stores the report as "
-            "evidence. `indication`: PASSED / INDETERMINATE / FAILED (ETSI EN 319 102-1) with a `reason`. A file over "
-            "SIGNING_MAX_PDF_BYTES is refused (400 `signing.pdf_too_large`). Errors: `{code, message, fields}`."
+            "deployment's trust anchors, validity at the time of signing, revocation, timestamp) and stores the report, "
+            "with the file, as evidence (re-validated when the trust changes). `indication`: PASSED / INDETERMINATE / "
+            "FAILED (ETSI EN 319 102-1) with a `reason`. The file passes the upload policy first: a file over "
+            "SIGNING_MAX_PDF_BYTES (400 `upload.too_large`), not a PDF that opens (`upload.content_mismatch`, "
+            "`upload.unreadable`), refused by the virus scanner (`upload.infected`). Errors: `{code, message, fields}`."
         ),
         request={"multipart/form-data": ValidateUploadSerializer},
-        responses={201: ValidationReportSerializer, 400: OpenApiResponse(description="No file, or the file is too large")},
+        responses={201: ValidationReportSerializer, 400: OpenApiResponse(description="No file, or a file the upload policy refuses")},
     )
     def post(self, request: Request) -> Response:
         serializer = ValidateUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        upload = serializer.validated_data["file"]
-        pdf.check_size(upload.size)  # refused before the file is read
-        report = services.validate_pdf(
-            pdf_bytes=upload.read(),
-            subject_type="upload",
-            file_name=upload.name or "",
-            actor=request.user,  # type: ignore[arg-type]  # login required: an Account keep_file=True
-        )
+        report = services.check_uploaded_pdf(upload=serializer.validated_data["file"], actor=request.user)  # type: ignore[arg-type]
         return Response(ValidationReportSerializer(report).data, status=201)
 
 

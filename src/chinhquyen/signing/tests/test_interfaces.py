@@ -148,7 +148,7 @@ def test_api_refuses_a_file_over_the_limit(cast):
         response = api.post(
             "/api/v1/signatures/validate/", {"file": SimpleUploadedFile("x.pdf", b"%PDF-" + b"0" * 200)}, format="multipart"
         )
-    assert response.status_code == 400 and response.json()["code"] == "signing.pdf_too_large"
+    assert response.status_code == 400 and response.json()["code"] == "upload.too_large"
     assert not ValidationReport.objects.exists()
 
 
