@@ -191,42 +191,57 @@ def sign_in_with_provider(*, claims: dict[str, Any], id_number: str) -> Account:
         raise DomainError("oidc.invalid_token", _("The identity provider's answer could not be trusted: %(reason)s") % {"reason": "sub"})
     now = timezone.now()
     for _attempt in range(2):
+        refused: Account | None = None
         try:
             with transaction.atomic():
                 link = ProviderIdentity.objects.select_for_update().select_related("account").filter(issuer=issuer, subject=subject).first()
-                if link is not None:
+                if link is not None and _usable(link.account):
                     return _seen(link, id_number, now)
-                applicant = org_services.create_applicant(
-                    username=_provider_username(id_number),
-                    full_name=str(claims.get("name", ""))[:255] or id_number,
-                    password=secrets.token_urlsafe(32),
-                    identity_number=id_number,
-                    email=str(claims.get("email", ""))[:254],
-                    phone=str(claims.get("phone_number", ""))[:20],
-                )
-                account = applicant.account
-                account.set_unusable_password()
-                account.save(update_fields=["password"])
-                ProviderIdentity.objects.create(
-                    account=account, issuer=issuer, subject=subject, identity_number=id_number, last_seen_at=now
-                )
-                record_event(
-                    action="portal.provider_linked",
-                    object_type="account",
-                    object_id=account.pk,
-                    summary={"issuer": issuer, "subject": subject},
-                )
-                return account
+                if link is not None:
+                    refused = link.account
+                else:
+                    applicant = org_services.create_applicant(
+                        username=_provider_username(id_number),
+                        full_name=str(claims.get("name", ""))[:255] or id_number,
+                        password=secrets.token_urlsafe(32),
+                        identity_number=id_number,
+                        email=str(claims.get("email", ""))[:254],
+                        phone=str(claims.get("phone_number", ""))[:20],
+                    )
+                    account = applicant.account
+                    account.set_unusable_password()
+                    account.save(update_fields=["password"])
+                    ProviderIdentity.objects.create(
+                        account=account, issuer=issuer, subject=subject, identity_number=id_number, last_seen_at=now
+                    )
+                    record_event(
+                        action="portal.provider_linked",
+                        object_type="account",
+                        object_id=account.pk,
+                        summary={"issuer": issuer, "subject": subject},
+                    )
+                    return account
         except IntegrityError:  # the same person's first sign-in, twice at once: the other one linked
             continue
+        if refused is not None:
+            _refuse(refused)
     raise DomainError("oidc.busy", _("The identity provider refused the sign-in."))
+
+
+def _usable(account: Account) -> bool:
+    return account.is_active and account.kind == AccountKind.APPLICANT
+
+
+def _refuse(account: Account) -> None:
+    """Refuse a sign-in to a linked account that is deactivated or not an applicant's; the event is
+    written in its own transaction, after the look-up's, so the refusal does not roll it back."""
+    with transaction.atomic():
+        record_event(action="portal.provider_refused", object_type="account", object_id=account.pk, summary={"reason": "inactive"})
+    raise PermissionDenied("portal.account_inactive", _("This account has been deactivated; ask the one-stop unit."))
 
 
 def _seen(link: ProviderIdentity, id_number: str, now: dt.datetime) -> Account:
     account = link.account
-    if not account.is_active or account.kind != AccountKind.APPLICANT:
-        record_event(action="portal.provider_refused", object_type="account", object_id=account.pk, summary={"reason": "inactive"})
-        raise PermissionDenied("portal.account_inactive", _("This account has been deactivated; ask the one-stop unit."))
     if link.identity_number != id_number:  # the provider corrected the number: it is the verified one
         Applicant.objects.filter(account=account).update(identity_number=id_number)
     ProviderIdentity.objects.filter(pk=link.pk).update(identity_number=id_number, last_seen_at=now)
