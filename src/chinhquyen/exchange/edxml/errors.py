@@ -43,5 +43,11 @@ CODES = frozenset(
         "edxml.bad_zip",
         "edxml.decompressed_too_large",
         "edxml.invalid_value",
+        "edxml.too_many_elements",
+        "edxml.too_many_attributes",
+        "edxml.text_too_large",
+        "edxml.compression_ratio",
+        "edxml.attachment_unreferenced",
+        "edxml.timeout",
     }
 )
