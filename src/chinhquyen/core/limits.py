@@ -360,12 +360,14 @@ def check_zip_bounded(data: bytes | IO[bytes], *, name: str = "", limits: ZipLim
 # --- Images --------------------------------------------------------------------------------
 
 
-def open_image_bounded(data: bytes, *, name: str = "", max_pixels: int | None = None, max_frames: int = 1000) -> Any:
-    """A Pillow image, loaded, whose width × height (each frame) is within the pixel limit.
+def open_image_bounded(data: bytes, *, name: str = "", max_pixels: int | None = None, max_frames: int = 1000, load: bool = True) -> Any:
+    """A Pillow image whose width × height is within the pixel limit (FILE_MAX_IMAGE_PIXELS).
 
     The size is read from the header and checked before any pixel is decoded; a decoder that still
     meets a bomb (`DecompressionBombError`) or a broken file is `file.image_too_large` /
-    `file.image_unreadable`. Returns the first frame loaded; `n_frames` tells how many there are."""
+    `file.image_unreadable`. The first frame is decoded unless `load=False` (an upload check that
+    only needs to know the file is an image of an acceptable size); `n_frames` tells how many
+    frames (TIFF pages) there are, each read with `image_frame_bounded`."""
     from PIL import Image, UnidentifiedImageError
 
     limit = max_image_pixels() if max_pixels is None else max_pixels
@@ -376,7 +378,7 @@ def open_image_bounded(data: bytes, *, name: str = "", max_pixels: int | None = 
     )
     previous = Image.MAX_IMAGE_PIXELS
     try:
-        Image.MAX_IMAGE_PIXELS = limit  # Pillow warns past it, refuses past twice; we refuse at once below
+        Image.MAX_IMAGE_PIXELS = limit  # Pillow warns past it and refuses past twice; refused at once below
         image = Image.open(io.BytesIO(data))
         if image.width * image.height > limit or image.width <= 0 or image.height <= 0:
             raise too_large
@@ -385,7 +387,8 @@ def open_image_bounded(data: bytes, *, name: str = "", max_pixels: int | None = 
             raise LimitError(
                 "file.image_too_many_frames", _("The image %(name)s has more than %(max)s pages.") % {"name": label, "max": max_frames}
             )
-        image.load()
+        if load:
+            image.load()
     except LimitError:
         raise
     except Image.DecompressionBombError:
@@ -617,3 +620,20 @@ def pdf_inherited(node: Any, key: str | None, default: Any = None, *, max_depth:
         if not hasattr(current, "get"):
             return default
     raise _pdf_malformed("/Parent chain too long")
+
+
+def pdf_page_count_bounded(data: bytes, *, max_depth: int = PDF_MAX_DEPTH, max_pages: int = PDF_MAX_PAGES) -> int:
+    """The pages of a PDF (pypdf), counted by `pdf_pages_bounded`, not from the `/Count` it claims.
+    A file pypdf cannot open, or whose tree loops, is `file.pdf_malformed`."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise LimitError("file.pdf_encrypted", _("The PDF is protected by a password."))
+        pages = reader.trailer["/Root"].get_object()["/Pages"]
+        return len(pdf_pages_bounded(pages, max_depth=max_depth, max_pages=max_pages))
+    except LimitError:
+        raise
+    except Exception:  # pypdf raises many kinds on a broken file
+        raise _pdf_malformed("unreadable") from None

@@ -100,6 +100,8 @@ def check_upload(upload: UploadedFile | tuple[str, bytes], *, allowed: frozenset
             field,
         )
     pages = None
+    if actual in (PNG, JPEG, TIFF):
+        _check_image(content, name, field)
     if actual == PDF:
         pages = pdf_pages(content)
         if pages is None:
@@ -107,13 +109,26 @@ def check_upload(upload: UploadedFile | tuple[str, bytes], *, allowed: frozenset
     return CheckedFile(name=name, content=content, content_type=actual, sha256=hashlib.sha256(content).hexdigest(), pages=pages)
 
 
-def pdf_pages(content: bytes) -> int | None:
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
+def _check_image(content: bytes, name: str, field: str) -> None:
+    """An image is read up to its header: refused when it does not open or has more pixels than
+    FILE_MAX_IMAGE_PIXELS (a decompression bomb; `core.limits.open_image_bounded`)."""
+    from chinhquyen.core.limits import LimitError, open_image_bounded
 
     try:
-        return len(PdfReader(io.BytesIO(content)).pages)
-    except (PyPdfError, ValueError, KeyError, TypeError, OSError):
+        open_image_bounded(content, name=name, load=False)
+    except LimitError as exc:
+        code = "documents.image_too_large" if exc.code == "file.image_too_large" else "documents.file_unreadable"
+        raise _refuse(code, exc.message, field) from None
+
+
+def pdf_pages(content: bytes) -> int | None:
+    """The page count, walked with a visited set and a depth limit (`core.limits`); None when the
+    PDF cannot be read, is encrypted, or its page tree loops."""
+    from chinhquyen.core.limits import LimitError, pdf_page_count_bounded
+
+    try:
+        return pdf_page_count_bounded(content)
+    except LimitError:
         return None
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from chinhquyen.core.errors import DomainError, NotFound
+from chinhquyen.core.limits import open_image_bounded, time_limit
 from chinhquyen.core.models import JobProgress, JobStatus
 from chinhquyen.core.ocr import ExtractionError, read_header
 from chinhquyen.documents import access, files
@@ -50,9 +51,7 @@ CHECK_BELOW = 0.8
 
 def _as_pdf(images: Sequence[files.CheckedFile]) -> files.CheckedFile:
     """Photos of the pages → one PDF (the scan kept with the document)."""
-    from PIL import Image
-
-    pages = [Image.open(io.BytesIO(image.content)).convert("RGB") for image in images]
+    pages = [open_image_bounded(image.content, name=image.name).convert("RGB") for image in images]
     out = io.BytesIO()
     pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:], resolution=300)
     return files.check_upload(("scan.pdf", out.getvalue()), allowed=files.SCAN_TYPES, field="scan")
@@ -90,7 +89,8 @@ def run_intake(job_id: int) -> dict[str, Any]:
     try:
         with default_storage.open(job.report["storage_name"], "rb") as handle:
             data = handle.read()
-        fields = read_header(data, filename=job.report.get("filename", ""))
+        with time_limit():  # the task worker's main thread: a scan that never ends is stopped
+            fields = read_header(data, filename=job.report.get("filename", ""))
     except ExtractionError as error:
         return _finish(job, JobStatus.FAILED, {"code": error.code, "message": str(error.message)})
     except FileNotFoundError:

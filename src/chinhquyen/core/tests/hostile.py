@@ -167,36 +167,45 @@ def _bzip2_zip(megabytes: int, name: str) -> bytes:
 
 
 def _single_member_zip(name: str, body: bytes, *, crc: int, size: int, method: int) -> bytes:
-    """A one-member zip written by hand (zip64 sizes), so that the declared size can be anything."""
-    encoded = name.encode()
-    extra = struct.pack("<HHQQ", 1, 16, size, len(body))
-    version = 46 if method == zipfile.ZIP_BZIP2 else 45
-    local = struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", version, 0, method, 0, 0x21, crc, 0xFFFFFFFF, 0xFFFFFFFF, len(encoded), len(extra))
-    central_extra = struct.pack("<HHQQQ", 1, 24, size, len(body), 0)
-    central = struct.pack(
-        "<4sHHHHHHIIIHHHHHII",
-        b"PK\x01\x02",
-        version,
-        version,
-        0,
-        method,
-        0,
-        0x21,
-        crc,
-        0xFFFFFFFF,
-        0xFFFFFFFF,
-        len(encoded),
-        len(central_extra),
-        0,
-        0,
-        0,
-        0,
-        0xFFFFFFFF,
-    )
-    record = local + encoded + extra + body
-    directory = central + encoded + central_extra
-    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, 1, 1, len(directory), len(record), 0)
-    return record + directory + end
+    return zip_members([(name, body, crc, size, method)])
+
+
+def zip_members(entries: list[tuple[str, bytes, int, int, int]]) -> bytes:
+    """A zip written by hand from (name, compressed body, CRC, declared size, method), with zip64
+    sizes, so that the declared size can be anything."""
+    records, directory = b"", b""
+    for name, body, crc, size, method in entries:
+        encoded = name.encode()
+        version = 46 if method == zipfile.ZIP_BZIP2 else 63 if method == zipfile.ZIP_LZMA else 45
+        extra = struct.pack("<HHQQ", 1, 16, size, len(body))
+        local = struct.pack(
+            "<4sHHHHHIIIHH", b"PK\x03\x04", version, 0, method, 0, 0x21, crc, 0xFFFFFFFF, 0xFFFFFFFF, len(encoded), len(extra)
+        )
+        central_extra = struct.pack("<HHQQQ", 1, 24, size, len(body), len(records))
+        central = struct.pack(
+            "<4sHHHHHHIIIHHHHHII",
+            b"PK\x01\x02",
+            version,
+            version,
+            0,
+            method,
+            0,
+            0x21,
+            crc,
+            0xFFFFFFFF,
+            0xFFFFFFFF,
+            len(encoded),
+            len(central_extra),
+            0,
+            0,
+            0,
+            0,
+            0xFFFFFFFF,
+        )
+        records += local + encoded + extra + body
+        directory += central + encoded + central_extra
+    end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), len(records), 0)
+    return records + directory + end
 
 
 def zip_lying_size(compression: int = zipfile.ZIP_DEFLATED, megabytes: int = 512) -> bytes:
@@ -230,6 +239,32 @@ def xlsx_bomb() -> bytes:
                 member.write(spaces)
             member.write(b"</sheetData></worksheet>")
     return buffer.getvalue()
+
+
+@lru_cache(maxsize=2)
+def xlsx_bzip2_lying() -> bytes:
+    """A real workbook (openpyxl's own) whose first sheet is replaced by a bzip2 bomb that
+    declares 1 KB: zipfile inflates a whole 4 KB read of bzip2 at once (about a gigabyte here)."""
+    import openpyxl
+
+    buffer = io.BytesIO()
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["code", "name"])
+    workbook.save(buffer)
+    entries = []
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as archive:
+        for info in archive.infolist():
+            data = archive.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                bomb = zipfile.ZipFile(io.BytesIO(stored("bomb-bzip2-lying-size.zip")))
+                member = bomb.infolist()[0]
+                raw = stored("bomb-bzip2-lying-size.zip")[
+                    30 + len(member.filename) + 20 : 30 + len(member.filename) + 20 + member.compress_size
+                ]
+                entries.append((info.filename, raw, 0, 1024, zipfile.ZIP_BZIP2))
+            else:
+                entries.append((info.filename, data, zlib.crc32(data), len(data), zipfile.ZIP_STORED))
+    return zip_members(entries)
 
 
 # --- XML -----------------------------------------------------------------------------------
