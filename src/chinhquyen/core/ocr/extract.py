@@ -125,7 +125,8 @@ def _pdf(data: bytes, progress: Progress | None) -> ExtractionResult:
                 opened = False
             if not opened:
                 raise ExtractionError("extract.encrypted", _("The PDF is protected by a password; send a copy without one."))
-        count = len(pdf_pages_bounded(reader.trailer["/Root"]["/Pages"]))  # a visited set, a depth limit
+        root: Any = reader.trailer["/Root"]
+        count = len(pdf_pages_bounded(root["/Pages"]))  # a visited set, a depth limit
         count = min(count, len(reader.pages))
     except ExtractionError:
         raise

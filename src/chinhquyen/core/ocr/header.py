@@ -1022,7 +1022,7 @@ def read_header(data: bytes, *, filename: str = "") -> HeaderFields:
                 raise ExtractionError("extract.encrypted", _("The PDF is protected by a password; send a copy without one."))
             from chinhquyen.core.limits import pdf_pages_bounded
 
-            pages = len(pdf_pages_bounded(reader.trailer["/Root"]["/Pages"]))  # a visited set, a depth limit
+            pages = len(pdf_pages_bounded(reader.trailer["/Root"]["/Pages"]))  # type: ignore[index]  # a visited set, a depth limit
         except ExtractionError:
             raise
         except Exception as error:

@@ -162,3 +162,33 @@ def test_edxml_parse_refuses_each_hostile_package_within_the_memory_budget(name,
     used = result["peak_mb"] - baseline
     print(f"{name}: peak {result['peak_mb']} MB, start-up {baseline} MB, message {result['size'] // MB} MB")
     assert used < BUDGET_MB, f"{name}: {used} MB over the start-up"
+
+
+# --- The worker's time limit ---------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_receiving_worker_refuses_a_message_whose_parse_outlasts_the_time_limit(settings):
+    from chinhquyen.exchange import inbound
+    from chinhquyen.exchange.models import InboxState
+    from chinhquyen.exchange.transports.base import Received
+
+    settings.FILE_PARSE_SECONDS = 0.000_001  # any parse outlasts it: the alarm fires inside the codec
+    item = Received(remote_id="r-1", message_type="edoc", sender_code="000.00.01.H99", recipient_code="000.00.02.H99")
+    outcome = inbound.record(transport="test", item=item, data=VALID)
+    assert outcome.inbox.state == InboxState.INVALID
+    assert outcome.inbox.error_code == "edxml.timeout"
+
+
+@pytest.mark.django_db
+def test_the_receiving_worker_records_a_bomb_as_invalid_with_its_code():
+    from chinhquyen.exchange import inbound
+    from chinhquyen.exchange.models import InboxState
+    from chinhquyen.exchange.transports.base import Received
+
+    item = Received(remote_id="r-2", message_type="edoc", sender_code="000.00.01.H99", recipient_code="000.00.02.H99")
+    data = _with_attachment_payload(hostile.stored("bomb-bzip2-1g.zip"))
+    with time_limit(5):
+        outcome = inbound.record(transport="test", item=item, data=data)
+    assert outcome.inbox.state == InboxState.INVALID
+    assert outcome.inbox.error_code == "edxml.decompressed_too_large"
