@@ -32,6 +32,7 @@ import re
 import signal
 import struct
 import threading
+import time
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -95,14 +96,17 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
         raise ParseTimeout(seconds)
 
     previous_handler = signal.signal(signal.SIGALRM, _expired)
+    started = time.monotonic()
     previous_delay, _interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    if previous_delay and previous_delay < seconds:  # an enclosing limit ends first: keep it
+        signal.setitimer(signal.ITIMER_REAL, previous_delay)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous_handler)
         if previous_delay:
-            signal.setitimer(signal.ITIMER_REAL, previous_delay)
+            signal.setitimer(signal.ITIMER_REAL, max(previous_delay - (time.monotonic() - started), 0.001))
 
 
 # --- ZIP -----------------------------------------------------------------------------------

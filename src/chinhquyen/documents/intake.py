@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -25,7 +26,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from chinhquyen.core.errors import DomainError, NotFound
-from chinhquyen.core.limits import open_image_bounded, time_limit
+from chinhquyen.core.limits import open_image_bounded, parse_seconds, time_limit
 from chinhquyen.core.models import JobProgress, JobStatus
 from chinhquyen.core.ocr import ExtractionError, read_header
 from chinhquyen.documents import access, files
@@ -89,7 +90,9 @@ def run_intake(job_id: int) -> dict[str, Any]:
     try:
         with default_storage.open(job.report["storage_name"], "rb") as handle:
             data = handle.read()
-        with time_limit():  # the task worker's main thread: a scan that never ends is stopped
+        # The task worker's main thread: a scan that never ends is stopped. Two pages go through
+        # Tesseract, each within OCR_PAGE_TIMEOUT; the rest of the read within FILE_PARSE_SECONDS.
+        with time_limit(2 * settings.OCR_PAGE_TIMEOUT + parse_seconds()):
             fields = read_header(data, filename=job.report.get("filename", ""))
     except ExtractionError as error:
         return _finish(job, JobStatus.FAILED, {"code": error.code, "message": str(error.message)})

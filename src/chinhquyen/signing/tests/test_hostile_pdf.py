@@ -48,6 +48,7 @@ def test_the_signature_check_reports_each_hostile_pdf_within_five_seconds(name, 
     with time_limit(5):
         report = validate_pdf_bytes(HOSTILE[name](), trust)
     assert report["indication"] != PASSED
+    assert report["reason"] == "malformed"
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
