@@ -6,10 +6,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from chinhquyen.core.errors import DomainError
 from chinhquyen.core.limits import time_limit
 from chinhquyen.core.models import JobProgress
 from chinhquyen.core.tests import hostile
-from chinhquyen.documents import intake
+from chinhquyen.documents import files, intake
 from chinhquyen.organizations.importers import import_agencies
 from chinhquyen.organizations.testing import PASSWORD
 from chinhquyen.procedures.importers import import_procedures
@@ -35,6 +36,22 @@ def test_an_image_whose_header_claims_ten_gigapixels_is_refused_at_upload(office
     assert client.login(username=office.cast.clerk_a.username, password=PASSWORD)
     response = client.post(reverse("documents:intake"), {"scan": SimpleUploadedFile("a.png", hostile.png_header_only(), "image/png")})
     assert response.status_code == 400
+
+
+PDFS = {
+    "a page tree whose /Parent points back into itself": hostile.pdf_parent_cycle,
+    "a page that is its own parent": hostile.pdf_self_parent,
+    "a /Pages node among its own kids": hostile.pdf_kids_cycle,
+    "a page tree 5000 levels deep": hostile.pdf_deep_tree,
+    "a truncated PDF": hostile.pdf_truncated,
+}
+
+
+@pytest.mark.parametrize("name", sorted(PDFS))
+def test_the_upload_check_refuses_each_hostile_pdf_within_five_seconds(name):
+    with pytest.raises(DomainError) as refused, time_limit(5):
+        files.check_upload(("cong-van.pdf", PDFS[name]()), allowed=frozenset({files.PDF}))
+    assert refused.value.code == "documents.file_unreadable"
 
 
 def test_a_pdf_whose_page_tree_loops_is_refused_at_upload(office, client):
