@@ -73,7 +73,8 @@ class Limits:
 
     max_bytes: int = 50 * 1024 * 1024
     max_attachments: int = 50
-    max_decompressed_bytes: int = 200 * 1024 * 1024
+    #: 160 MB: a message within the defaults stays within a 256 MB budget once read (ADR 0039).
+    max_decompressed_bytes: int = 160 * 1024 * 1024
     max_zip_members: int = 100
     #: Unzipped / zipped bytes of one attachment past its first 10 MB (FILE_MAX_COMPRESSION_RATIO).
     max_compression_ratio: int = 100
