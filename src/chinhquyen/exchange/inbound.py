@@ -79,6 +79,11 @@ def _again(existing: tuple[Inbox, bool]) -> Outcome:
     return Outcome(row, False, row.state != InboxState.INVALID, row.error)
 
 
+def _stored_limits(row: Inbox) -> edxml.Limits:
+    """The settings' limits for a message read again from the inbox (it passed them once)."""
+    return dataclasses.replace(edxml.Limits.from_settings(), max_bytes=max(row.size, 1))
+
+
 def _parse_bounded(data: bytes, sha256: str) -> edxml.ParsedMessage:
     """The codec within the settings' limits and FILE_PARSE_SECONDS (a SIGALRM in the worker's
     main thread, not a subprocess: a child per message would cost the exchange its throughput, and
@@ -226,7 +231,7 @@ def dispatch(row: Inbox, *, package: Package | None = None) -> None:
     """Hand an inbox row to the inbound handlers, inside a savepoint: a handler that raises leaves
     the row FAILED (its writes undone) and nothing else."""
     if package is None:
-        parsed = edxml.parse(bytes(row.payload), limits=edxml.Limits(max_bytes=max(row.size, 1)), verify_signature=False)
+        parsed = edxml.parse(bytes(row.payload), limits=_stored_limits(row), verify_signature=False)
         assert isinstance(parsed.message, Package)
         package = parsed.message
     meta = row.metadata
@@ -264,7 +269,7 @@ def dispatch(row: Inbox, *, package: Package | None = None) -> None:
 
 
 def _status_of(row: Inbox) -> StatusMessage:
-    parsed = edxml.parse(bytes(row.payload), limits=edxml.Limits(max_bytes=max(row.size, 1)), verify_signature=False)
+    parsed = edxml.parse(bytes(row.payload), limits=_stored_limits(row), verify_signature=False)
     assert isinstance(parsed.message, StatusMessage)
     return parsed.message
 
