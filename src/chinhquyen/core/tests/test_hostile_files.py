@@ -84,7 +84,9 @@ def test_an_altered_member_fails_its_crc():
 IMAGES = {
     "a 900-megapixel PNG": (lambda: hostile.stored("bomb-png-900mp.png"), "file.image_too_large"),
     "a header claiming 10 gigapixels": (hostile.png_header_only, "file.image_too_large"),
-    "a truncated PNG": (lambda: _png()[:60], "file.image_unreadable"),
+    # Cut inside its header: a PNG cut in its pixel data loads grey-filled once WeasyPrint is
+    # imported (it sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process), still within the limit.
+    "a truncated PNG": (lambda: _png()[:20], "file.image_unreadable"),
     "not an image": (lambda: b"GIF89a" + b"\0" * 20, "file.image_unreadable"),
 }
 
