@@ -380,6 +380,14 @@ EXTRACT_MAX_BYTES = env_int("EXTRACT_MAX_BYTES", 100 * 1024 * 1024)
 #: Most pages read from one PDF.
 EXTRACT_MAX_PAGES = env_int("EXTRACT_MAX_PAGES", 1000)
 
+# --- Bounded parsing of outside files (core.limits; ADR 0039) -----------------------------------
+#: Most unpacked / packed bytes of one zip member past its first 10 MB (zip bombs: `file.zip_ratio`).
+FILE_MAX_COMPRESSION_RATIO = env_int("FILE_MAX_COMPRESSION_RATIO", 100)
+#: Most pixels (width × height) of an image read from outside, checked before decoding (`file.image_too_large`).
+FILE_MAX_IMAGE_PIXELS = env_int("FILE_MAX_IMAGE_PIXELS", 50_000_000)
+#: Seconds a worker may spend parsing one outside file (an edXML message, a scan) before it is stopped.
+FILE_PARSE_SECONDS = env_int("FILE_PARSE_SECONDS", 60)
+
 # --- One-stop shop (procedures, dossiers; issue 8) -------------------------------------------
 #: The public tracking page the receipt's QR code opens; `{code}` is replaced by the dossier code.
 DOSSIER_TRACKING_URL = env_str("DOSSIER_TRACKING_URL", "http://127.0.0.1:8000/dich-vu-cong/tra-cuu/?code={code}")
@@ -454,7 +462,7 @@ EXCHANGE_POLL_SECONDS = env_int("EXCHANGE_POLL_SECONDS", 5)
 #: Limits on what the codec reads from outside (edXML hardening).
 EXCHANGE_MAX_PACKAGE_BYTES = env_int("EXCHANGE_MAX_PACKAGE_BYTES", 50 * 1024 * 1024)
 EXCHANGE_MAX_ATTACHMENTS = env_int("EXCHANGE_MAX_ATTACHMENTS", 50)
-EXCHANGE_MAX_DECOMPRESSED_BYTES = env_int("EXCHANGE_MAX_DECOMPRESSED_BYTES", 200 * 1024 * 1024)
+EXCHANGE_MAX_DECOMPRESSED_BYTES = env_int("EXCHANGE_MAX_DECOMPRESSED_BYTES", 160 * 1024 * 1024)
 #: PEM key and certificate that sign outgoing packages (XML-DSig); empty = unsigned.
 EXCHANGE_SIGNING_KEY_FILE = env_str("EXCHANGE_SIGNING_KEY_FILE", "")
 EXCHANGE_SIGNING_CERT_FILE = env_str("EXCHANGE_SIGNING_CERT_FILE", "")

@@ -268,49 +268,21 @@ _MAGIC = {
 }
 #: Depth of the page tree and number of nodes walked before a PDF is called unreadable.
 PDF_MAX_DEPTH = 64
-PDF_MAX_NODES = 200_000
 
 
 def pdf_page_count(content: bytes) -> int | None:
-    """Pages of a PDF, by walking /Root /Pages /Kids with a visited set; raise Unreadable.
-
-    A cycle (a /Kids pointing back up), an overly deep tree or a tree without pages is unreadable.
-    """
-    from pypdf import PdfReader
-    from pypdf.generic import DictionaryObject, IndirectObject
+    """Pages of a PDF, walked by `core.limits` (visited set, depth limit, each page's /Parent chain
+    must end — ADR 0039); raise Unreadable. None for a PDF protected by a password (not walkable
+    here; the signing app reports it)."""
+    from chinhquyen.core.limits import LimitError, pdf_page_count_bounded
 
     if not content.startswith(b"%PDF-"):
         raise Unreadable
     try:
-        reader = PdfReader(io.BytesIO(content), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            return None  # encrypted with a password: not walkable here; the signing app reports it
-        root: Any = reader.trailer["/Root"].get_object()
-        top: Any = root["/Pages"]
-        seen: set[tuple[int, int]] = set()
-        pages = 0
-        stack: list[tuple[Any, int]] = [(top, 0)]
-        while stack:
-            node, depth = stack.pop()
-            if isinstance(node, IndirectObject):
-                key = (node.idnum, node.generation)
-                if key in seen:
-                    raise Unreadable  # a cycle, or a page shared twice
-                seen.add(key)
-                node = node.get_object()
-            if not isinstance(node, DictionaryObject) or depth > PDF_MAX_DEPTH or len(seen) > PDF_MAX_NODES:
-                raise Unreadable
-            if node.get("/Type") == "/Page" or "/Kids" not in node:
-                pages += 1
-                continue
-            kids: Any = node["/Kids"]
-            kids = kids.get_object() if isinstance(kids, IndirectObject) else kids
-            if not isinstance(kids, list):  # pypdf's ArrayObject is a list
-                raise Unreadable
-            stack.extend((kid, depth + 1) for kid in reversed(kids))
-    except Unreadable:
-        raise
-    except (Exception, RecursionError) as exc:  # pypdf raises many kinds on broken files
+        pages = pdf_page_count_bounded(content, max_depth=PDF_MAX_DEPTH)
+    except LimitError as exc:
+        if exc.code == "file.pdf_encrypted":
+            return None
         raise Unreadable from exc
     if pages == 0:
         raise Unreadable
@@ -367,9 +339,24 @@ def office_check(content: bytes, marker: str) -> None:
             with archive.open("[Content_Types].xml") as types:
                 if b"<Types" not in types.read(MB):
                     raise Unreadable
+        # The headers may lie: every member is then unpacked a megabyte at a time and counted
+        # against the same limits (core.limits, ADR 0039), nothing kept.
+        _office_unpacked_within_limits(content)
     except (TooLarge, Unreadable):
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        raise Unreadable from exc
+
+
+def _office_unpacked_within_limits(content: bytes) -> None:
+    from chinhquyen.core.limits import LimitError, ZipLimits, check_zip_bounded
+
+    limits = ZipLimits.default(max_bytes=settings.UPLOAD_MAX_UNZIPPED_BYTES, max_members=5000, max_ratio=settings.UPLOAD_MAX_ZIP_RATIO)
+    try:
+        check_zip_bounded(content, limits=limits).close()
+    except LimitError as exc:
+        if exc.code in ("file.zip_too_large", "file.zip_ratio", "file.zip_too_many_members"):
+            raise TooLarge from exc
         raise Unreadable from exc
 
 

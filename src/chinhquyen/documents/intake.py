@@ -16,6 +16,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +25,7 @@ from django_tasks import task
 
 from chinhquyen.core import uploads as upload_policy
 from chinhquyen.core.errors import DomainError, NotFound
+from chinhquyen.core.limits import open_image_bounded, parse_seconds, time_limit
 from chinhquyen.core.models import JobProgress, JobStatus
 from chinhquyen.core.ocr import ExtractionError, read_header
 from chinhquyen.documents import access, files
@@ -49,9 +51,7 @@ CHECK_BELOW = 0.8
 
 def _as_pdf(images: Sequence[files.CheckedFile]) -> files.CheckedFile:
     """Photos of the pages → one PDF (the scan kept with the document)."""
-    from PIL import Image
-
-    pages = [Image.open(io.BytesIO(image.content)).convert("RGB") for image in images]
+    pages = [open_image_bounded(image.content, name=image.name).convert("RGB") for image in images]
     out = io.BytesIO()
     pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:], resolution=300)
     return files.check_upload(("scan.pdf", out.getvalue()), allowed=files.SCAN_TYPES, field="scan")
@@ -88,7 +88,10 @@ def run_intake(job_id: int) -> dict[str, Any]:
     try:
         with default_storage.open(job.report["storage_name"], "rb") as handle:
             data = handle.read()
-        fields = read_header(data, filename=job.report.get("filename", ""))
+        # The task worker's main thread: a scan that never ends is stopped. Two pages go through
+        # Tesseract, each within OCR_PAGE_TIMEOUT; the rest of the read within FILE_PARSE_SECONDS.
+        with time_limit(2 * settings.OCR_PAGE_TIMEOUT + parse_seconds()):
+            fields = read_header(data, filename=job.report.get("filename", ""))
     except ExtractionError as error:
         return _finish(job, JobStatus.FAILED, {"code": error.code, "message": str(error.message)})
     except FileNotFoundError:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chinhquyen.core.audit import record_event
+from chinhquyen.core.limits import ParseTimeout, time_limit
 from chinhquyen.core.rows import for_update, insert_ignoring, insert_row, table, update_row
 from chinhquyen.exchange import edxml, registry
 from chinhquyen.exchange.edxml import CodecError, ExchangeStatus, Package, StatusMessage
@@ -78,12 +79,29 @@ def _again(existing: tuple[Inbox, bool]) -> Outcome:
     return Outcome(row, False, row.state != InboxState.INVALID, row.error)
 
 
+def _stored_limits(row: Inbox) -> edxml.Limits:
+    """The settings' limits for a message read again from the inbox (it passed them once)."""
+    return dataclasses.replace(edxml.Limits.from_settings(), max_bytes=max(row.size, 1))
+
+
+def _parse_bounded(data: bytes, sha256: str) -> edxml.ParsedMessage:
+    """The codec within the settings' limits and FILE_PARSE_SECONDS (a SIGALRM in the worker's
+    main thread, not a subprocess: a child per message would cost the exchange its throughput, and
+    the codec's readers already work in bounded steps, so the alarm is seen within one of them;
+    ADR 0039). Past the time the message is refused as `edxml.timeout` like any other refusal."""
+    try:
+        with time_limit():
+            return edxml.parse(data, limits=edxml.Limits.from_settings(), sha256=sha256)
+    except ParseTimeout as exc:
+        raise CodecError("edxml.timeout", exc.message) from None
+
+
 def record(*, transport: str, item: Received, data: bytes) -> Outcome:
     sha256 = hashlib.sha256(data).hexdigest()
     # Parsed before the look-up, so that one query finds it by id, bytes or DocumentId: a message
     # offered again (a crash before the acknowledgement) is rare, every message is parsed anyway.
     try:
-        parsed = edxml.parse(data, limits=edxml.Limits.from_settings(), sha256=sha256)
+        parsed = _parse_bounded(data, sha256)
     except CodecError as exc:
         existing = _find_existing(transport, item, sha256)
         if existing is not None:
@@ -228,7 +246,7 @@ def dispatch(row: Inbox, *, package: Package | None = None) -> None:
     """Hand an inbox row to the inbound handlers, inside a savepoint: a handler that raises leaves
     the row FAILED (its writes undone) and nothing else."""
     if package is None:
-        parsed = edxml.parse(bytes(row.payload), limits=edxml.Limits(max_bytes=max(row.size, 1)), verify_signature=False)
+        parsed = edxml.parse(bytes(row.payload), limits=_stored_limits(row), verify_signature=False)
         assert isinstance(parsed.message, Package)
         package = parsed.message
     meta = row.metadata
@@ -266,7 +284,7 @@ def dispatch(row: Inbox, *, package: Package | None = None) -> None:
 
 
 def _status_of(row: Inbox) -> StatusMessage:
-    parsed = edxml.parse(bytes(row.payload), limits=edxml.Limits(max_bytes=max(row.size, 1)), verify_signature=False)
+    parsed = edxml.parse(bytes(row.payload), limits=_stored_limits(row), verify_signature=False)
     assert isinstance(parsed.message, StatusMessage)
     return parsed.message
 

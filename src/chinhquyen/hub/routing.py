@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from chinhquyen.core import limits
 from chinhquyen.core.errors import DomainError
 
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
@@ -63,7 +64,13 @@ def read_route(data: bytes, *, max_bytes: int, skeleton: bytes | None = None) ->
         raise InvalidMessage("hub.invalid_message", "The message is empty.")
     if b"<!DOCTYPE" in text or b"<!ENTITY" in text:
         raise InvalidMessage("hub.invalid_message", "Messages with a DOCTYPE or entity declarations are refused.")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=len(text) > 8 * 1024 * 1024)
+    try:
+        # Elements and attributes counted from the bytes before libxml2 builds a tree (one element
+        # with a million attributes costs 460 MB once parsed; ADR 0039).
+        limits.check_xml_markup(text, limits.XmlLimits(max_elements=20_000, max_attributes=32, max_total_attributes=20_000))
+    except limits.LimitError as exc:
+        raise InvalidMessage("hub.invalid_message", exc.message) from None
+    parser = limits.xml_parser(huge_tree=len(text) > 8 * 1024 * 1024)
     try:
         root = etree.fromstring(text, parser=parser)
     except (etree.XMLSyntaxError, ValueError) as exc:

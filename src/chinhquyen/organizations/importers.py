@@ -32,7 +32,6 @@ import csv
 import datetime as dt
 import io
 import json
-import zipfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +43,7 @@ from django.utils.translation import gettext as _
 
 from chinhquyen.core.errors import DomainError
 from chinhquyen.core.folding import fold, nfc
+from chinhquyen.core.limits import LimitError, ZipLimits, check_zip_bounded
 from chinhquyen.organizations import services
 from chinhquyen.organizations.models import AGENCY_CODE_RE, Account, Agency, AgencyKind, AgencyLevel
 
@@ -223,13 +223,13 @@ def _read_xlsx(data: bytes, report: ImportReport) -> list[tuple[int, dict[str, A
     import openpyxl  # imported here: only this format needs it
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            inflated = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        report.refuse(None, _("The file is not a valid Excel .xlsx workbook."), reason="import.malformed")
-        return []
-    if inflated > MAX_XLSX_UNCOMPRESSED:
-        report.refuse(None, _("The workbook is too large once uncompressed."), reason="import.too_large")
+        # Every part unzipped and counted (declared and actual size, ratio) before openpyxl opens it.
+        check_zip_bounded(data, name="xlsx", limits=ZipLimits.default(max_bytes=MAX_XLSX_UNCOMPRESSED))
+    except LimitError as exc:
+        if exc.code in ("file.zip_too_large", "file.zip_ratio", "file.zip_too_many_members"):
+            report.refuse(None, _("The workbook is too large once uncompressed."), reason="import.too_large")
+        else:
+            report.refuse(None, _("The file is not a valid Excel .xlsx workbook."), reason="import.malformed")
         return []
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)

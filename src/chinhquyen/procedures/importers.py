@@ -32,7 +32,6 @@ import datetime as dt
 import io
 import json
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -43,6 +42,7 @@ from django.utils.translation import gettext as _
 
 from chinhquyen.core.errors import DomainError
 from chinhquyen.core.folding import fold, nfc
+from chinhquyen.core.limits import LimitError, ZipLimits, check_zip_bounded
 from chinhquyen.organizations.models import Account
 from chinhquyen.procedures.models import CHANNEL_BY_KENH, Channel, OnlineMode, ProcedureLevel, ProcedureType, SupplementRule, TimeUnit
 from chinhquyen.procedures.services import ComponentSpec, FeeSpec, ProcedureSpec, StepSpec, TimeSpec, check_spec, save_procedure
@@ -296,8 +296,10 @@ def _from_package(record: dict[str, Any]) -> ProcedureSpec:
 def _read_package(data: bytes, report: ImportReport) -> list[tuple[str, ProcedureSpec]]:
     try:
         payload = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        report.refuse(None, _("The file is not UTF-8 JSON: %(error)s") % {"error": exc})
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:  # RecursionError: nested past Python's stack
+        report.refuse(
+            None, _("The file is not UTF-8 JSON: %(error)s") % {"error": type(exc).__name__ if isinstance(exc, RecursionError) else exc}
+        )
         return []
     if isinstance(payload, dict):
         payload = payload.get("data", payload.get("result", [payload] if "MATTHC" in payload else None))
@@ -344,10 +346,13 @@ def _read_xlsx(data: bytes, report: ImportReport) -> list[tuple[str, ProcedureSp
     import openpyxl
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(i.file_size for i in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
-                report.refuse(None, _("The workbook is too large once unpacked."))
-                return []
+        # Every part unzipped and counted (declared and actual size, ratio) before openpyxl opens it.
+        check_zip_bounded(data, name="xlsx", limits=ZipLimits.default(max_bytes=MAX_XLSX_UNCOMPRESSED))
+    except LimitError as exc:
+        too_large = exc.code in ("file.zip_too_large", "file.zip_ratio", "file.zip_too_many_members")
+        report.refuse(None, _("The workbook is too large once unpacked.") if too_large else _("The file is not an Excel workbook (.xlsx)."))
+        return []
+    try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:
         report.refuse(None, _("The file is not an Excel workbook (.xlsx)."))

@@ -36,6 +36,7 @@ from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 from pyhanko.stamp import StaticStampStyle
 from pyhanko_certvalidator import ValidationContext
 
+from chinhquyen.core import limits as bounded
 from chinhquyen.core.errors import DomainError
 
 VN_TZ = dt.timezone(dt.timedelta(hours=7), "+07:00")
@@ -80,16 +81,19 @@ def check_size(size: int) -> None:
 
 
 def open_pdf(data: bytes) -> PdfFileReader:
-    """A reader for a PDF we are about to sign: refuses too large, malformed and encrypted files."""
+    """A reader for a PDF we are about to sign: refuses too large, malformed and encrypted files,
+    and page trees that loop or never end (`core.limits.pdf_pages_bounded`: a visited set and a
+    depth limit, each page's `/Parent` chain followed to its end), before pyHanko walks them."""
     check_size(len(data))
     if b"%PDF-" not in data[:1024]:
         raise DomainError("signing.pdf_malformed", _("The file is not a PDF."))
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
         encrypted = reader.encrypted
-        if not encrypted:
-            if len(reader.root["/Pages"].get_object().get("/Kids", [])) == 0 and reader.root["/Pages"].get("/Count", 0) == 0:
-                raise ValueError("no pages")
+        if not encrypted and not bounded.pdf_pages_bounded(reader.root.raw_get("/Pages")):
+            raise ValueError("no pages")
+    except bounded.LimitError as exc:
+        raise DomainError("signing.pdf_malformed", _("The PDF cannot be read: %(reason)s") % {"reason": exc.message}) from None
     except DomainError:
         raise
     except Exception:
@@ -111,17 +115,12 @@ def _page_object(reader: PdfFileReader, index: int) -> generic.DictionaryObject:
 
 
 def _inherited(page: generic.DictionaryObject, key: str) -> object:
-    node: generic.DictionaryObject | None = page
-    while node is not None:
-        if key in node:
-            return node[key]
-        parent = node.get("/Parent")
-        node = parent.get_object() if parent is not None else None
-    return [0, 0, 595, 842]
+    return bounded.pdf_inherited(page, key, [0, 0, 595, 842])
 
 
 def page_count(reader: PdfFileReader) -> int:
-    return int(reader.root["/Pages"]["/Count"])
+    """The pages found by walking the tree (not the `/Count` it claims)."""
+    return len(_all_pages(reader))
 
 
 def find_text(data: bytes, needle: str, *, page: int = 0) -> tuple[float, float, float, float] | None:
@@ -355,10 +354,9 @@ _IMAGE_NAMES = {"signature": _("signature"), "seal": _("seal")}
 def load_png(data: bytes, *, what: str) -> Image.Image:
     what = str(_IMAGE_NAMES.get(what, what))
     try:
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except Exception:
-        raise DomainError("signing.image_invalid", _("The %(what)s image cannot be read (PNG expected).") % {"what": what})
+        image = bounded.open_image_bounded(data, max_pixels=min(bounded.max_image_pixels(), 25_000_000))
+    except bounded.LimitError:
+        raise DomainError("signing.image_invalid", _("The %(what)s image cannot be read (PNG expected).") % {"what": what}) from None
     if image.format != "PNG":
         raise DomainError("signing.image_invalid", _("The %(what)s image must be a PNG with a transparent background.") % {"what": what})
     return image.convert("RGBA")
@@ -431,18 +429,7 @@ def find_signature_box(reader: PdfFileReader, *, prefer: str = PERSONAL_FIELD) -
 
 
 def _all_pages(reader: PdfFileReader) -> list[generic.IndirectObject]:
-    out: list[generic.IndirectObject] = []
-
-    def walk(node_ref: generic.IndirectObject) -> None:
-        node = node_ref.get_object()
-        if node.get("/Type") == "/Pages":
-            for kid in node["/Kids"]:
-                walk(kid)
-        else:
-            out.append(node_ref)
-
-    walk(reader.root.raw_get("/Pages"))
-    return out
+    return bounded.pdf_pages_bounded(reader.root.raw_get("/Pages"))
 
 
 # --- Signing ---------------------------------------------------------------------------------

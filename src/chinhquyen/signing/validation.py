@@ -47,6 +47,7 @@ from pyhanko_certvalidator import CertificateValidator, ValidationContext
 from pyhanko_certvalidator.errors import RevokedError
 from pyhanko_certvalidator.policy_decl import CertRevTrustPolicy, RevocationCheckingPolicy, RevocationCheckingRule
 
+from chinhquyen.core import limits as bounded
 from chinhquyen.signing.pki import certificate_facts
 
 PASSED, INDETERMINATE, FAILED = "PASSED", "INDETERMINATE", "FAILED"
@@ -143,6 +144,9 @@ def validate_pdf_bytes(data: bytes, trust: TrustMaterial, *, now: dt.datetime | 
             report.update(_result(INDETERMINATE, "encrypted"))
             return report
         report["file"]["revisions"] = reader.xrefs.total_revisions
+        # The page tree walked with a visited set and a depth limit before pyHanko's validation
+        # walks it (a /Parent or /Kids cycle is "malformed", never a loop; ADR 0039).
+        bounded.pdf_pages_bounded(reader.root.raw_get("/Pages"))
         sig_fields = list(hanko_fields.enumerate_sig_fields(reader, filled_status=True))
     except Exception as exc:
         report.update(_result(FAILED, "malformed", detail=type(exc).__name__))

@@ -8,7 +8,6 @@ program runs with a timeout.
 
 from __future__ import annotations
 
-import io
 import itertools
 import shutil
 import subprocess
@@ -87,9 +86,9 @@ def rasterise_pdf_page(pdf: Path, page: int, *, resolution: int | None = None) -
             capture_output=True,
             timeout=page_timeout(),
         )
-        with Image.open(out.with_suffix(".png")) as image:
-            image.load()
-            return image.copy()
+        from chinhquyen.core.limits import open_image_bounded
+
+        return open_image_bounded(out.with_suffix(".png").read_bytes(), name=f"page {page}")  # type: ignore[no-any-return]
 
 
 def skew_angle(image: Image.Image, *, limit: float = 5.0) -> float:
@@ -187,6 +186,7 @@ def _words(prepared: Image.Image, *, config: str = "") -> list[Word]:
 
 
 def open_image(data: bytes) -> Image.Image:
-    image = Image.open(io.BytesIO(data))
-    image.load()
-    return image
+    """The image, its pixels within FILE_MAX_IMAGE_PIXELS (`core.limits.open_image_bounded`)."""
+    from chinhquyen.core.limits import open_image_bounded
+
+    return open_image_bounded(data)  # type: ignore[no-any-return]

@@ -21,9 +21,9 @@ from typing import Any
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
 
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.limits import LimitError, check_zip_bounded, pdf_pages_bounded
 from chinhquyen.core.ocr import engine
 
 logger = logging.getLogger(__name__)
@@ -125,10 +125,12 @@ def _pdf(data: bytes, progress: Progress | None) -> ExtractionResult:
                 opened = False
             if not opened:
                 raise ExtractionError("extract.encrypted", _("The PDF is protected by a password; send a copy without one."))
-        count = len(reader.pages)
+        root: Any = reader.trailer["/Root"]
+        count = len(pdf_pages_bounded(root["/Pages"]))  # a visited set, a depth limit
+        count = min(count, len(reader.pages))
     except ExtractionError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as error:
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError, LimitError) as error:
         raise ExtractionError("extract.corrupt", _("The PDF is damaged and cannot be read.")) from error
     if count == 0:
         raise ExtractionError("extract.corrupt", _("The PDF is damaged and cannot be read."))
@@ -186,6 +188,7 @@ def _docx(data: bytes) -> ExtractionResult:
     import docx
 
     try:
+        check_zip_bounded(data, name="DOCX")  # before python-docx unzips it all
         document = docx.Document(io.BytesIO(data))
     except Exception as error:
         raise ExtractionError("extract.corrupt", _("The DOCX file is damaged and cannot be read.")) from error
@@ -197,20 +200,21 @@ def _docx(data: bytes) -> ExtractionResult:
 
 
 def _image(data: bytes, progress: Progress | None) -> ExtractionResult:
+    from chinhquyen.core.limits import image_frame_bounded, open_image_bounded
+
     try:
-        image = Image.open(io.BytesIO(data))
+        image = open_image_bounded(data, max_frames=max_pages(), load=False)
         frames = getattr(image, "n_frames", 1)
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
+    except LimitError as error:
+        if error.code == "file.image_too_many_frames":
+            raise ExtractionError("extract.too_many_pages", _("The file has more than %(max)d pages.") % {"max": max_pages()}) from error
         raise ExtractionError("extract.corrupt", _("The image is damaged or too large to read.")) from error
-    if frames > max_pages():
-        raise ExtractionError("extract.too_many_pages", _("The file has more than %(max)d pages.") % {"max": max_pages()})
     texts: list[str] = []
     pages = list(range(1, min(frames, max_ocr_pages()) + 1))
     for number in pages:
         try:
-            image.seek(number - 1)
-            frame = image.copy()
-        except (OSError, EOFError, Image.DecompressionBombError) as error:
+            frame = image_frame_bounded(image, number - 1)
+        except LimitError as error:
             raise ExtractionError("extract.corrupt", _("The image is damaged or too large to read.")) from error
         texts.append(engine.image_to_text(frame))
         if progress:

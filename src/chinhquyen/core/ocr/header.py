@@ -1020,7 +1020,9 @@ def read_header(data: bytes, *, filename: str = "") -> HeaderFields:
             reader = PdfReader(__import__("io").BytesIO(data), strict=False)
             if reader.is_encrypted and not reader.decrypt(""):
                 raise ExtractionError("extract.encrypted", _("The PDF is protected by a password; send a copy without one."))
-            pages = len(reader.pages)
+            from chinhquyen.core.limits import pdf_pages_bounded
+
+            pages = len(pdf_pages_bounded(reader.trailer["/Root"]["/Pages"]))  # type: ignore[index]  # a visited set, a depth limit
         except ExtractionError:
             raise
         except Exception as error:

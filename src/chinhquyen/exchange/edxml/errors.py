@@ -45,5 +45,11 @@ CODES = frozenset(
         "edxml.invalid_value",
         "edxml.duplicate_element",
         "edxml.signature_wrapping",
+        "edxml.too_many_elements",
+        "edxml.too_many_attributes",
+        "edxml.text_too_large",
+        "edxml.compression_ratio",
+        "edxml.attachment_unreferenced",
+        "edxml.timeout",
     }
 )

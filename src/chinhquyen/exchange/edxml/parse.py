@@ -5,7 +5,12 @@ Hardened (the bytes come from other agencies' software):
   entity expansion, no billion laughs, no XXE); lxml with `resolve_entities=False`,
   `no_network=True`, no DTD loading, comments and processing instructions dropped;
 - a limit on the number of attachments, on each file and on the total once unzipped (zip bombs:
-  the unzipped bytes are counted as they come out, the sizes the zip claims are not trusted);
+  `core.limits` unzips a megabyte at a time, for deflate, bzip2 and LZMA alike, checking the
+  declared size, the actual size and the compression ratio as the bytes come out; ADR 0039);
+- the markup counted from the bytes before libxml2 builds a tree (elements, attributes per
+  element and in all), then depth and text-node size checked on the tree: only an attachment's
+  base64 may pass `max_text_bytes` (`core.limits.check_xml_markup`, `check_xml_tree`);
+- every attachment must be named by a manifest reference, and every reference sent;
 - every refusal is a `CodecError` with a code (`edxml.*`), never another exception.
 
 Lenient (what the real messages in ../shared/conformance/edxml need): dates `yyyy/MM/dd` or
@@ -19,16 +24,15 @@ from __future__ import annotations
 import binascii
 import datetime as dt
 import hashlib
-import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
 
 import pybase64
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from chinhquyen.core import limits as bounded
 from chinhquyen.exchange.edxml.errors import CodecError
 from chinhquyen.exchange.edxml.model import (
     DS_NS,
@@ -69,8 +73,17 @@ class Limits:
 
     max_bytes: int = 50 * 1024 * 1024
     max_attachments: int = 50
-    max_decompressed_bytes: int = 200 * 1024 * 1024
+    #: 160 MB: a message within the defaults stays within a 256 MB budget once read (ADR 0039).
+    max_decompressed_bytes: int = 160 * 1024 * 1024
     max_zip_members: int = 100
+    #: Unzipped / zipped bytes of one attachment past its first 10 MB (FILE_MAX_COMPRESSION_RATIO).
+    max_compression_ratio: int = 100
+    max_elements: int = 20_000
+    max_attributes: int = 32
+    max_total_attributes: int = 20_000
+    max_depth: int = 64
+    #: The longest text of any element but an attachment's base64 (a subject, a name, a content).
+    max_text_bytes: int = 1024 * 1024
 
     @classmethod
     def from_settings(cls) -> Limits:
@@ -80,7 +93,41 @@ class Limits:
             max_bytes=getattr(settings, "EXCHANGE_MAX_PACKAGE_BYTES", cls.max_bytes),
             max_attachments=getattr(settings, "EXCHANGE_MAX_ATTACHMENTS", cls.max_attachments),
             max_decompressed_bytes=getattr(settings, "EXCHANGE_MAX_DECOMPRESSED_BYTES", cls.max_decompressed_bytes),
+            max_compression_ratio=bounded.max_compression_ratio(),
         )
+
+    def xml(self) -> bounded.XmlLimits:
+        return bounded.XmlLimits(
+            max_elements=self.max_elements,
+            max_attributes=self.max_attributes,
+            max_total_attributes=self.max_total_attributes,
+            max_depth=self.max_depth,
+            max_text_bytes=self.max_text_bytes,
+            huge_text_tags=frozenset({_E + "ContentTransferEncoded"}),
+        )
+
+    def zip(self) -> bounded.ZipLimits:
+        return bounded.ZipLimits(
+            max_bytes=self.max_decompressed_bytes, max_members=self.max_zip_members, max_ratio=self.max_compression_ratio
+        )
+
+
+#: `core.limits` codes → the codec's own.
+_LIMIT_CODES = {
+    "file.xml_too_many_elements": "edxml.too_many_elements",
+    "file.xml_too_many_attributes": "edxml.too_many_attributes",
+    "file.xml_too_deep": "edxml.too_deep",
+    "file.xml_text_too_large": "edxml.text_too_large",
+    "file.zip_too_large": "edxml.decompressed_too_large",
+    "file.zip_ratio": "edxml.compression_ratio",
+    "file.timeout": "edxml.timeout",
+}
+
+
+def _codec_error(exc: bounded.LimitError) -> CodecError:
+    return CodecError(
+        _LIMIT_CODES.get(exc.code, "edxml.bad_zip" if exc.code.startswith("file.zip_") else "edxml.invalid_value"), exc.message
+    )
 
 
 def _missing(path: str) -> CodecError:
@@ -226,16 +273,9 @@ def _response_for(node: etree._Element, path: str) -> ResponseFor:
 
 
 def _parser(huge: bool) -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=huge,
-        remove_comments=True,
-        remove_pis=True,
-        collect_ids=False,
-    )
+    """`core.limits.xml_parser`; `huge` only for a message over 8 MB, whose attachments' base64
+    needs text nodes past libxml2's 10 MB (every other text node is held to `max_text_bytes`)."""
+    return bounded.xml_parser(huge_tree=huge)  # type: ignore[no-any-return]
 
 
 def read_tree(data: bytes, limits: Limits) -> etree._Element:
@@ -251,6 +291,11 @@ def read_tree(data: bytes, limits: Limits) -> etree._Element:
         raise CodecError("edxml.doctype_refused", _("Messages with a DOCTYPE are refused."))
     if b"<!ENTITY" in data:
         raise CodecError("edxml.entity_refused", _("Messages that declare entities are refused."))
+    xml_limits = limits.xml()
+    try:
+        bounded.check_xml_markup(data, xml_limits)
+    except bounded.LimitError as exc:
+        raise _codec_error(exc) from None
     try:
         root = etree.fromstring(data, parser=_parser(huge=len(data) > 8 * 1024 * 1024))
     except etree.XMLSyntaxError as exc:
@@ -274,6 +319,10 @@ def read_tree(data: bytes, limits: Limits) -> etree._Element:
             "edxml.wrong_namespace",
             _("The root element is in the namespace %(ns)s, not %(expected)s.") % {"ns": (qname.namespace or "")[:80], "expected": NS},
         )
+    try:
+        bounded.check_xml_tree(root, xml_limits)
+    except bounded.LimitError as exc:
+        raise _codec_error(exc) from None
     return root
 
 
@@ -281,43 +330,16 @@ def read_tree(data: bytes, limits: Limits) -> etree._Element:
 
 
 def _unzip(data: bytes, name: str, budget: int, limits: Limits) -> bytes:
-    """The single file inside a per-file zip, read with a running count (zip bombs)."""
+    """The single file inside a per-file zip, unzipped by `core.limits` within `budget` (what is
+    left of the message's allowance), the declared size and the compression ratio (zip bombs)."""
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = bounded.open_zip(data, name=name, limits=limits.zip())
         members = [m for m in archive.infolist() if not m.is_dir()]
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, NotImplementedError) as exc:
-        raise CodecError(
-            "edxml.bad_zip", _("The attachment %(name)s is not a readable zip: %(error)s") % {"name": name, "error": str(exc)[:100]}
-        ) from None
-    if len(members) > limits.max_zip_members:
-        raise CodecError("edxml.bad_zip", _("The attachment %(name)s holds too many files.") % {"name": name})
-    if len(members) != 1:
-        return data  # a real .zip file sent as it is: keep it whole
-    member = members[0]
-    if member.flag_bits & 0x1:
-        raise CodecError("edxml.bad_zip", _("The attachment %(name)s is encrypted.") % {"name": name})
-    out = io.BytesIO()
-    total = 0
-    try:
-        with archive.open(member) as stream:
-            while True:
-                chunk = stream.read(_CHUNK)
-                if not chunk:
-                    break
-                total += len(chunk)
-                if total > budget:
-                    raise CodecError(
-                        "edxml.decompressed_too_large",
-                        _("The attachments unzip to more than %(max)s bytes.") % {"max": limits.max_decompressed_bytes},
-                    )
-                out.write(chunk)
-    except CodecError:
-        raise
-    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError, OSError) as exc:
-        raise CodecError(
-            "edxml.bad_zip", _("The attachment %(name)s is not a readable zip: %(error)s") % {"name": name, "error": str(exc)[:100]}
-        ) from None
-    return out.getvalue()
+        if len(members) != 1:
+            return data  # a real .zip file sent as it is: keep it whole
+        return bounded.read_zip_member_bounded(archive, members[0], name=name, limits=limits.zip(), budget=budget)
+    except bounded.LimitError as exc:
+        raise _codec_error(exc) from None
 
 
 #: What `str.split()` takes for whitespace among ASCII characters.
@@ -390,6 +412,13 @@ def _attachments(root: etree._Element, body: etree._Element | None, limits: Limi
             raise CodecError(
                 "edxml.attachment_missing",
                 _("The manifest names %(cid)s but no such attachment was sent.") % {"cid": cid[:60]},
+                fields={"content_id": cid},
+            )
+    for cid in seen:
+        if cid not in references:
+            raise CodecError(
+                "edxml.attachment_unreferenced",
+                _("The attachment %(cid)s is not named by any reference of the manifest.") % {"cid": cid[:60]},
                 fields={"content_id": cid},
             )
     return tuple(result)

@@ -46,3 +46,16 @@ def test_only_the_text_between_the_two_tags_is_taken_out():
     assert [p.data for p in payloads] == [b"QUJD\r\nRA==", b"RUZH"]
     assert b"QUJD\r\nRA==" not in skeleton and b"<b/>QUJD" in skeleton and b"RUZH" not in skeleton
     assert skeleton.count(b"cq-hub-blob:") == 2
+
+
+def test_a_message_with_a_million_attributes_is_refused_before_it_is_parsed():
+    import pytest
+
+    from chinhquyen.core.limits import time_limit
+
+    ns = b"http://www.mic.gov.vn/TBT/QCVN_102_2016"
+    attributes = b" ".join(b'a%d="1"' % i for i in range(1_000_000))
+    data = b'<edXML xmlns="' + ns + b'"><edXMLEnvelope ' + attributes + b"/></edXML>"
+    with pytest.raises(routing.InvalidMessage) as refused, time_limit(5):
+        routing.read_route(data, max_bytes=50 * 1024 * 1024)
+    assert refused.value.code == "hub.invalid_message"
