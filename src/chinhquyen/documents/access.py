@@ -8,7 +8,12 @@ An official sees documents of their own agencies according to role:
 - specialists: what is assigned to them, and to their unit when the agency's rules say so
   (`AgencyRules.specialists_see_unit`); their own drafts;
 - secret documents (any `secrecy`): only the keepers of the secret register and the people in
-  the document's handling chain (presented to, instructed, assigned, drafting, approving);
+  the document's handling chain — incoming: presented to, instructed, assigned, registering;
+  outgoing: the drafter, the leader of the drafting unit, the agency's leaders while the draft
+  waits for their approval (that step is theirs), the leader who approved it and the clerk who
+  issued it. Not every leader of the agency: Law 29/2018/QH14 on state secrets, art. 11, gives
+  access to those whose task needs it, and Decree 30/2020 (art. 15.2, 16.3, 22.4) keeps secret
+  documents apart in their own registers (issue 16 §14);
 - nothing of another agency, except what was sent to it (which is then that agency's incoming
   document).
 
@@ -282,7 +287,9 @@ def visible_outgoing(scope: Scope) -> QuerySet[OutgoingDocument]:
         if roles & {Role.CLERK, Role.LEADER}:
             ordinary |= here & ~Q(status=OutgoingStatus.DRAFT)
         if Role.LEADER in roles:
-            secret |= here & ~Q(status=OutgoingStatus.DRAFT)
+            # The approval is the leaders' step of the chain: a secret draft waiting for it is
+            # theirs to read; once approved, only the approver stays in the chain (issue 16 §14).
+            secret |= here & Q(status=OutgoingStatus.TO_APPROVE)
         led = scope.led_units & scope.units.get(agency_id, set())
         if led:
             ordinary |= here & Q(drafting_unit_id__in=led)
