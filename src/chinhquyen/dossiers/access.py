@@ -148,3 +148,21 @@ def require_counter_officer_of(official: Account, agency: Agency) -> None:
 
 def counter_agencies(official: Account) -> QuerySet[Agency]:
     return Agency.objects.filter(pk__in=scope_of(official).counter).order_by("name")
+
+
+def access_dossier_for_applicant(*, applicant: Account, code: str) -> Dossier:
+    """The applicant's own dossier `code` (the portal's pages); NotFound for any other, like a missing code."""
+    dossier = (
+        Dossier.objects.select_related("procedure", "competent_agency").filter(code=code, applicant_account=applicant).first()
+        if applicant.is_authenticated
+        else None
+    )
+    if dossier is None:
+        raise NotFound("dossier.not_found", _("There is no dossier %(code)s among yours.") % {"code": code})
+    return dossier
+
+
+def dossier_for_receipt_check(code: str) -> Dossier | None:
+    """The dossier `code` for the public tracking page, which then checks the secret printed on the
+    receipt itself (`portal.views._find_dossier`); nothing else may use it."""
+    return Dossier.objects.select_related("procedure", "receiving_agency", "competent_agency", "current_agency").filter(code=code).first()
