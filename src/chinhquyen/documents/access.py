@@ -303,6 +303,17 @@ def _not_found() -> NotFound:
     return NotFound("not_found", _("The document does not exist or you cannot see it."))
 
 
+def _refused(scope: Scope, model: Any, pk: int) -> NotFound:
+    """A "not found" for an object the official may not see; when it exists, the refusal is audited
+    (`access.denied`, issue 16 §12) — one look-up, on the refusal path only."""
+    from chinhquyen.core.audit import record_denial
+
+    row = model.objects.filter(pk=pk).values_list("pk", flat=True).first()
+    if row is not None:
+        record_denial(actor=scope.official, object_type=model._meta.label, object_id=pk, code="not_found")
+    return _not_found()
+
+
 def access_incoming(scope: Scope, pk: int | str, *, for_page: bool = False) -> IncomingDocument:
     """The incoming document `pk` if the official may see it; "not found" otherwise (one query).
 
@@ -325,7 +336,7 @@ def access_incoming(scope: Scope, pk: int | str, *, for_page: bool = False) -> I
         .first()
     )
     if document is None:
-        raise _not_found()
+        raise _refused(scope, IncomingDocument, pk)
     return document
 
 
@@ -341,7 +352,7 @@ def access_outgoing(scope: Scope, pk: int | str) -> OutgoingDocument:
         .first()
     )
     if document is None:
-        raise _not_found()
+        raise _refused(scope, OutgoingDocument, pk)
     return document
 
 
@@ -370,9 +381,9 @@ def access_register(scope: Scope, pk: int | str) -> Register:
         raise _not_found()
     register = Register.objects.select_related("agency").filter(pk=pk, agency_id__in=scope.agency_ids).first()
     if register is None or not scope.has(register.agency_id, Role.CLERK, Role.LEADER):
-        raise _not_found()
+        raise _refused(scope, Register, pk)
     if register.is_secret and register.pk not in scope.kept_registers:
-        raise _not_found()
+        raise _refused(scope, Register, pk)
     return register
 
 

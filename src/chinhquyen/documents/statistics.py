@@ -231,7 +231,7 @@ def _listed(queryset: QuerySet[Any], visible: QuerySet[Any] | None, limit: int, 
     if visible is None:
         return RecordList(hidden=total)
     shown = queryset.filter(pk__in=visible.order_by().values("pk"))
-    listed = rows_of(shown, limit, label=str, url=lambda d: reverse(detail, args=[d.pk]))
+    listed = rows_of(shown, limit, label=lambda d: d.label, url=lambda d: reverse(detail, args=[d.pk]))
     count = shown.order_by().count() if listed.more else len(listed.rows)
     return RecordList(rows=listed.rows, hidden=total - count, more=listed.more)
 

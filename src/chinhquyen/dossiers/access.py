@@ -98,6 +98,10 @@ def access_dossier_for_officer(*, officer: Account, code: str) -> Dossier:
         .first()
     )
     if dossier is None or not can_see(officer, dossier, scope):
+        if dossier is not None:
+            from chinhquyen.core.audit import record_denial
+
+            record_denial(actor=officer, object_type="dossiers.Dossier", object_id=dossier.pk, code="not_found")
         raise NotFound("dossier.not_found", _("There is no dossier %(code)s among those you may see.") % {"code": code})
     return dossier
 
@@ -136,6 +140,9 @@ def current_step(dossier: Dossier) -> DossierStep | None:
 
 def require_action(official: Account, dossier: Dossier, action: str) -> None:
     if not may_act(official, dossier, action):
+        from chinhquyen.core.audit import record_denial
+
+        record_denial(actor=official, object_type="dossiers.Dossier", object_id=dossier.pk, code=f"permission_denied:{action}")
         raise PermissionDenied("permission_denied", _("You may not do this on dossier %(code)s now.") % {"code": dossier.code})
 
 

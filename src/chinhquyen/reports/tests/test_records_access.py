@@ -14,7 +14,6 @@ from django.test import Client
 
 from chinhquyen.documents import services as documents
 from chinhquyen.documents.numbering import VIETNAM
-from chinhquyen.documents.testing import pdf_bytes
 from chinhquyen.organizations import services as org
 from chinhquyen.organizations.models import Role
 from chinhquyen.organizations.testing import PASSWORD, SINCE
@@ -51,14 +50,14 @@ def _page(account, path: str, **params) -> str:
 
 
 def test_a_leader_outside_the_chain_does_not_see_a_secret_subject_in_the_records(secret_world):
-    office, secret, _admin = secret_world
+    office, _secret, _admin = secret_world
     html = _page(office.cast.leader_a, "/reports/records/VB_DEN_DIEN_TU/", agency=office.cast.agency_a.pk, part="all")
     assert SECRET_SUBJECT not in html and f"{SECRET_NUMBER}/CV-BNV" not in html
     assert 'data-testid="records-hidden"' in html  # counted, not listed
 
 
 def test_the_province_administrator_does_not_see_a_secret_subject_in_the_records(secret_world):
-    office, secret, admin = secret_world
+    office, _secret, admin = secret_world
     for params in ({"part": "all"}, {"part": "all", "agency": office.cast.agency_a.pk}, {}):
         html = _page(admin, "/reports/records/VB_DEN_DIEN_TU/", **params)
         assert SECRET_SUBJECT not in html and f"{SECRET_NUMBER}/CV-BNV" not in html
@@ -67,7 +66,7 @@ def test_the_province_administrator_does_not_see_a_secret_subject_in_the_records
 
 
 def test_the_keeper_of_the_secret_register_sees_it_in_the_records_as_in_the_office(secret_world):
-    office, secret, _admin = secret_world
+    office, _secret, _admin = secret_world
     keeper = office.secret_clerk
     # The keeper is a clerk, who sees no figures: the rule is the office's, the door is the report's.
     org.assign_role(official=keeper, agency=office.cast.agency_a, role=Role.LEADER, valid_from=SINCE)
