@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -211,7 +212,10 @@ def collect_denials() -> Iterator[None]:
         pending = _pending_denials.get() or []
         _pending_denials.reset(token)
         for denial in pending:
-            _write_denial(denial)
+            try:
+                _write_denial(denial)
+            except Exception:  # the refused request's answer stands; the failure is logged loudly
+                logging.getLogger(__name__).exception("could not record an access denial")
 
 
 def _write_denial(denial: dict[str, Any]) -> None:

@@ -10,8 +10,8 @@ An official sees documents of their own agencies according to role:
 - secret documents (any `secrecy`): only the keepers of the secret register and the people in
   the document's handling chain — incoming: presented to, instructed, assigned, registering;
   outgoing: the drafter, the leader of the drafting unit, the agency's leaders while the draft
-  waits for their approval (that step is theirs), the leader who approved it and the clerk who
-  issued it. Not every leader of the agency: Law 29/2018/QH14 on state secrets, art. 11, gives
+  waits for their approval (that step is theirs), the leader who approved it, the keepers of the
+  agency's secret register once it is approved (issuing is their step) and the clerk who issued it. Not every leader of the agency: Law 29/2018/QH14 on state secrets, art. 11, gives
   access to those whose task needs it, and Decree 30/2020 (art. 15.2, 16.3, 22.4) keeps secret
   documents apart in their own registers (issue 16 §14);
 - nothing of another agency, except what was sent to it (which is then that agency's incoming
@@ -61,6 +61,7 @@ class Scope:
     led_units: set[int] = field(default_factory=set)  # units where the official is unit leader
     see_unit: dict[int, bool] = field(default_factory=dict)  # agency id → specialists see their unit's documents
     kept_registers: set[int] = field(default_factory=set)
+    keeper_of: set[int] = field(default_factory=set)  # agencies where the official keeps a secret register
     rules: dict[int, AgencyRules] = field(default_factory=dict)  # agency id → the agency's document rules
 
     def has(self, agency_id: int, *roles: str) -> bool:
@@ -115,6 +116,7 @@ def scope_of(official: Account) -> Scope:
             )
         elif kind == "keeper" and ref is not None:
             scope.kept_registers.add(ref)
+            scope.keeper_of.add(agency_id)
     for agency_id, unit_id in memberships:
         if agency_id in scope.roles:
             scope.units.setdefault(agency_id, set()).add(unit_id)
@@ -290,6 +292,10 @@ def visible_outgoing(scope: Scope) -> QuerySet[OutgoingDocument]:
             # The approval is the leaders' step of the chain: a secret draft waiting for it is
             # theirs to read; once approved, only the approver stays in the chain (issue 16 §14).
             secret |= here & Q(status=OutgoingStatus.TO_APPROVE)
+        if agency_id in scope.keeper_of:
+            # Issuing is the secret register's keepers' step: an approved secret document has no
+            # register yet (it gets one, and its number, at issue).
+            secret |= here & Q(status=OutgoingStatus.APPROVED)
         led = scope.led_units & scope.units.get(agency_id, set())
         if led:
             ordinary |= here & Q(drafting_unit_id__in=led)

@@ -68,3 +68,21 @@ def test_a_leader_outside_the_chain_gets_not_found_for_a_secret_outgoing_documen
 
     with pytest.raises(NotFound):
         access.access_outgoing(access.scope_of(deputy), document.pk)
+
+
+def test_notifications_of_a_secret_document_go_only_to_its_chain_and_never_carry_its_subject(office, deputy):
+    from chinhquyen.documents.models import Notification
+
+    document = _secret_draft(office)
+    services.submit_draft(actor=office.specialist_y, document=document)
+    services.approve_document(actor=office.cast.leader_a, document=document)
+    notified = {n.recipient_id: n.text for n in Notification.objects.filter(outgoing=document)}
+    assert office.cast.clerk_a.pk not in notified  # a clerk who does not keep the secret register
+    assert office.secret_clerk.pk in notified  # the keeper, who issues it
+    assert all(document.subject not in text for text in notified.values())
+
+
+def test_the_string_of_a_secret_document_names_neither_its_subject_nor_its_number(office):
+    document = _secret_draft(office)
+    assert document.subject not in str(document) and str(document.pk) in str(document)
+    assert document.subject[:20] in document.label
