@@ -182,3 +182,12 @@ def test_the_owning_app_and_enums_are_not_flagged():
     assert not check_source(owner_code, module="chinhquyen/documents/x.py", owner="documents", tables=_tables(), accessors={})
     enums = "'''documents_incomingdocument in a docstring'''\nfrom chinhquyen.documents.models import OutgoingStatus, Secrecy"
     assert not check_source(enums, module="chinhquyen/reports/x.py", owner="reports", tables=_tables(), accessors={})
+
+
+def test_the_records_behind_a_figure_are_listed_by_their_owner():
+    """`core.records` lists a model without a registered lister as it is: every protected model a
+    figure can count must have its owner's lister (with the owner's access rules)."""
+    from chinhquyen.core.records import has_lister
+
+    for label in ("documents.IncomingDocument", "documents.OutgoingDocument", "dossiers.Dossier"):
+        assert has_lister(label), label
