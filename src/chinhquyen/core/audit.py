@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,3 +159,85 @@ def verify_chain() -> VerifyResult:
             ChainBreak(None, f"the head says #{head.last_sequence} but the chain ends at #{last_sequence}: rows were deleted at the end"),
         )
     return VerifyResult(checked, None)
+
+
+# --- permission denials (issue 16 §12) -----------------------------------------------------------
+#: The same refusal (actor, object, code) is recorded once per window: a page that asks ten times,
+#: or a script that retries, leaves one event, not a flood.
+DENIAL_WINDOW_SECONDS = 600
+#: At most this many denial events per request (a list that refuses one row per line is one probe).
+DENIALS_PER_REQUEST = 1
+
+_pending_denials: ContextVar[list[dict[str, Any]] | None] = ContextVar("pending_denials", default=None)
+
+
+def record_denial(
+    *, actor: Any, object_type: str, object_id: object = "", code: str = "permission_denied", agency_id: int | None = None
+) -> None:
+    """An access function refused `actor` (action `access.denied`).
+
+    It must not roll back with the refused request: inside a request (`collect_denials`) the event
+    is kept aside and written once the view has answered, in its own transaction; elsewhere it is
+    written at once when no transaction is open, else when the current one commits. Each refusal
+    costs at most one event (one insert in the chain), and the same refusal is written once per
+    `DENIAL_WINDOW_SECONDS`.
+    """
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return  # anonymous visitors never reach an access function: the login wall answers first
+    denial = {
+        "actor": actor,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "code": code,
+        "agency_id": agency_id,
+    }
+    pending = _pending_denials.get()
+    if pending is not None:
+        if len(pending) < DENIALS_PER_REQUEST:
+            pending.append(denial)
+        return
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _write_denial(denial))
+    else:
+        _write_denial(denial)
+
+
+@contextmanager
+def collect_denials() -> Iterator[None]:
+    """Keep the request's denials aside and write them when the block ends (after the view)."""
+    token = _pending_denials.set([])
+    try:
+        yield
+    finally:
+        pending = _pending_denials.get() or []
+        _pending_denials.reset(token)
+        for denial in pending:
+            try:
+                _write_denial(denial)
+            except Exception:  # the refused request's answer stands; the failure is logged loudly
+                logging.getLogger(__name__).exception("could not record an access denial")
+
+
+def _write_denial(denial: dict[str, Any]) -> None:
+    from django.core.cache import cache
+
+    actor = denial["actor"]
+    key = (
+        "audit:denied:"
+        + hashlib.sha256(f"{actor.pk}|{denial['object_type']}|{denial['object_id']}|{denial['code']}".encode()).hexdigest()[:32]
+    )
+    try:
+        first = cache.add(key, 1, DENIAL_WINDOW_SECONDS)
+    except Exception:  # a cache outage must not hide the refusal: record it
+        first = True
+    if not first:
+        return
+    with transaction.atomic():
+        record_event(
+            action="access.denied",
+            actor=actor,
+            agency_id=denial["agency_id"],
+            object_type=denial["object_type"],
+            object_id=denial["object_id"],
+            summary={"code": denial["code"]},
+        )

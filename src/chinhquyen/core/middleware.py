@@ -37,8 +37,12 @@ class RequestIdMiddleware:
         request_id = incoming if _REQUEST_ID_RE.match(incoming) else uuid.uuid4().hex
         token_id = _request_id.set(request_id)
         token_addr = _client_address.set(client_address(request))
+        from chinhquyen.core.audit import collect_denials
+
         try:
-            response = self.get_response(request)
+            # Refusals are audited after the view, so they survive its rolled-back transaction.
+            with collect_denials():
+                response = self.get_response(request)
         finally:
             _request_id.reset(token_id)
             _client_address.reset(token_addr)

@@ -8,7 +8,12 @@ An official sees documents of their own agencies according to role:
 - specialists: what is assigned to them, and to their unit when the agency's rules say so
   (`AgencyRules.specialists_see_unit`); their own drafts;
 - secret documents (any `secrecy`): only the keepers of the secret register and the people in
-  the document's handling chain (presented to, instructed, assigned, drafting, approving);
+  the document's handling chain — incoming: presented to, instructed, assigned, registering;
+  outgoing: the drafter, the leader of the drafting unit, the agency's leaders while the draft
+  waits for their approval (that step is theirs), the leader who approved it, the keepers of the
+  agency's secret register once it is approved (issuing is their step) and the clerk who issued it. Not every leader of the agency: Law 29/2018/QH14 on state secrets, art. 11, gives
+  access to those whose task needs it, and Decree 30/2020 (art. 15.2, 16.3, 22.4) keeps secret
+  documents apart in their own registers (issue 16 §14);
 - nothing of another agency, except what was sent to it (which is then that agency's incoming
   document).
 
@@ -56,6 +61,7 @@ class Scope:
     led_units: set[int] = field(default_factory=set)  # units where the official is unit leader
     see_unit: dict[int, bool] = field(default_factory=dict)  # agency id → specialists see their unit's documents
     kept_registers: set[int] = field(default_factory=set)
+    keeper_of: set[int] = field(default_factory=set)  # agencies where the official keeps a secret register
     rules: dict[int, AgencyRules] = field(default_factory=dict)  # agency id → the agency's document rules
 
     def has(self, agency_id: int, *roles: str) -> bool:
@@ -110,6 +116,7 @@ def scope_of(official: Account) -> Scope:
             )
         elif kind == "keeper" and ref is not None:
             scope.kept_registers.add(ref)
+            scope.keeper_of.add(agency_id)
     for agency_id, unit_id in memberships:
         if agency_id in scope.roles:
             scope.units.setdefault(agency_id, set()).add(unit_id)
@@ -282,7 +289,13 @@ def visible_outgoing(scope: Scope) -> QuerySet[OutgoingDocument]:
         if roles & {Role.CLERK, Role.LEADER}:
             ordinary |= here & ~Q(status=OutgoingStatus.DRAFT)
         if Role.LEADER in roles:
-            secret |= here & ~Q(status=OutgoingStatus.DRAFT)
+            # The approval is the leaders' step of the chain: a secret draft waiting for it is
+            # theirs to read; once approved, only the approver stays in the chain (issue 16 §14).
+            secret |= here & Q(status=OutgoingStatus.TO_APPROVE)
+        if agency_id in scope.keeper_of:
+            # Issuing is the secret register's keepers' step: an approved secret document has no
+            # register yet (it gets one, and its number, at issue).
+            secret |= here & Q(status=OutgoingStatus.APPROVED)
         led = scope.led_units & scope.units.get(agency_id, set())
         if led:
             ordinary |= here & Q(drafting_unit_id__in=led)
@@ -294,6 +307,17 @@ def visible_outgoing(scope: Scope) -> QuerySet[OutgoingDocument]:
 
 def _not_found() -> NotFound:
     return NotFound("not_found", _("The document does not exist or you cannot see it."))
+
+
+def _refused(scope: Scope, model: Any, pk: int) -> NotFound:
+    """A "not found" for an object the official may not see; when it exists, the refusal is audited
+    (`access.denied`, issue 16 §12) — one look-up, on the refusal path only."""
+    from chinhquyen.core.audit import record_denial
+
+    row = model.objects.filter(pk=pk).values_list("pk", flat=True).first()
+    if row is not None:
+        record_denial(actor=scope.official, object_type=model._meta.label, object_id=pk, code="not_found")
+    return _not_found()
 
 
 def access_incoming(scope: Scope, pk: int | str, *, for_page: bool = False) -> IncomingDocument:
@@ -318,7 +342,7 @@ def access_incoming(scope: Scope, pk: int | str, *, for_page: bool = False) -> I
         .first()
     )
     if document is None:
-        raise _not_found()
+        raise _refused(scope, IncomingDocument, pk)
     return document
 
 
@@ -334,7 +358,7 @@ def access_outgoing(scope: Scope, pk: int | str) -> OutgoingDocument:
         .first()
     )
     if document is None:
-        raise _not_found()
+        raise _refused(scope, OutgoingDocument, pk)
     return document
 
 
@@ -363,9 +387,9 @@ def access_register(scope: Scope, pk: int | str) -> Register:
         raise _not_found()
     register = Register.objects.select_related("agency").filter(pk=pk, agency_id__in=scope.agency_ids).first()
     if register is None or not scope.has(register.agency_id, Role.CLERK, Role.LEADER):
-        raise _not_found()
+        raise _refused(scope, Register, pk)
     if register.is_secret and register.pk not in scope.kept_registers:
-        raise _not_found()
+        raise _refused(scope, Register, pk)
     return register
 
 

@@ -33,3 +33,9 @@ class DocumentsConfig(AppConfig):
         from chinhquyen.documents import work
 
         register_provider(work.my_work)
+        from chinhquyen.core.records import register_lister
+        from chinhquyen.documents import statistics
+
+        # The records behind a figure are listed with the office's rules (ADR 0038).
+        register_lister("documents.IncomingDocument", statistics.list_incoming_for_viewer)
+        register_lister("documents.OutgoingDocument", statistics.list_outgoing_for_viewer)

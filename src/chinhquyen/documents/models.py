@@ -135,11 +135,25 @@ class DocumentMetadata(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        # What any screen may show without asking `access` (the admin's lists of related objects,
+        # logs, error pages): never the subject, and nothing of a secret document but that it is one
+        # (issue 16, ADR 0038). Pages that may show more use `label`.
+        if self.secrecy:
+            return f"{_('secret document')} #{self.pk}"
+        return f"{self._meta.verbose_name} #{self.pk} {self.written_number}".strip()
+
     @property
     def written_number(self) -> str:
         from chinhquyen.documents.reference import written
 
         return written(self.code_number, self.code_notation)
+
+    @property
+    def label(self) -> str:
+        """Number and subject, for the pages of those who may open the document (they went through
+        `access`)."""
+        return f"{self.written_number or _('(draft)')} — {self.subject[:60]}"
 
 
 class IncomingStatus(models.TextChoices):
@@ -219,9 +233,6 @@ class IncomingDocument(DocumentMetadata):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.written_number} — {self.subject[:60]}"
-
     @property
     def kind(self) -> str:
         return "incoming"
@@ -279,9 +290,6 @@ class OutgoingDocument(DocumentMetadata):
                 name="outgoing_notation_unique",
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.written_number or _('(draft)')} — {self.subject[:60]}"
 
     @property
     def kind(self) -> str:

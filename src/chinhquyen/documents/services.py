@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from chinhquyen.core import uploads
 from chinhquyen.core.audit import record_event
-from chinhquyen.core.errors import DomainError
+from chinhquyen.core.errors import DomainError, PermissionDenied
 from chinhquyen.core.folding import fold
 from chinhquyen.core.rows import insert_row
 from chinhquyen.core.tasks import queue_email
@@ -224,11 +224,19 @@ def _audit(action: str, document: Document, actor: Account | None, summary: dict
 
 
 def _notify(recipients: Iterable[Account], document: Document, text: str, at: dt.datetime, *, email: bool = True) -> None:
+    """A notification carries the document's subject: only to those who may open the document (a
+    secret one: its register's keepers and its handling chain; issue 16, ADR 0038)."""
     seen: set[int] = set()
     for person in recipients:
         if person is None or person.pk in seen:
             continue
         seen.add(person.pk)
+        if document.secrecy and not _may_open(person, document):
+            continue
+        if document.secrecy:
+            # A notification outlives the reader's place in the chain, and an e-mail leaves the
+            # platform: a secret document's subject goes in neither (Law 29/2018/QH14, art. 11).
+            text = text.replace(document.subject, str(_("a secret document")))
         Notification.objects.create(
             recipient=person,
             incoming=document if isinstance(document, IncomingDocument) else None,
@@ -237,7 +245,18 @@ def _notify(recipients: Iterable[Account], document: Document, text: str, at: dt
             created_at=at,
         )
         if email and person.email:
-            queue_email(to=[person.email], subject=text[:150], body=f"{text}\n\n{document.written_number} — {document.subject}")
+            details = f"#{document.pk}" if document.secrecy else f"{document.written_number} — {document.subject}"
+            queue_email(to=[person.email], subject=text[:150], body=f"{text}\n\n{details}")
+
+
+def _may_open(person: Account, document: Document) -> bool:
+    try:
+        scope = access.scope_of(person)
+    except PermissionDenied:
+        return False
+    if isinstance(document, IncomingDocument):
+        return access.visible_incoming(scope, secret_inline=True).filter(pk=document.pk).exists()
+    return access.visible_outgoing(scope).filter(pk=document.pk).exists()
 
 
 def _holders(agency_id: int, *roles: str, unit_ids: Iterable[int] = ()) -> list[Account]:

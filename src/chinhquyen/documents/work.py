@@ -42,7 +42,7 @@ def _item(document: IncomingDocument | OutgoingDocument, url: str, now: dt.datet
     due = getattr(document, "due_at", None)
     is_open = isinstance(document, IncomingDocument) and document.status in selectors.OPEN_STATUSES
     return WorkItem(
-        label=str(document),
+        label=document.label,
         url=url,
         due_at=due,
         overdue=bool(due and is_open and due < now),

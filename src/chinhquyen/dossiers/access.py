@@ -98,6 +98,10 @@ def access_dossier_for_officer(*, officer: Account, code: str) -> Dossier:
         .first()
     )
     if dossier is None or not can_see(officer, dossier, scope):
+        if dossier is not None:
+            from chinhquyen.core.audit import record_denial
+
+            record_denial(actor=officer, object_type="dossiers.Dossier", object_id=dossier.pk, code="not_found")
         raise NotFound("dossier.not_found", _("There is no dossier %(code)s among those you may see.") % {"code": code})
     return dossier
 
@@ -136,6 +140,9 @@ def current_step(dossier: Dossier) -> DossierStep | None:
 
 def require_action(official: Account, dossier: Dossier, action: str) -> None:
     if not may_act(official, dossier, action):
+        from chinhquyen.core.audit import record_denial
+
+        record_denial(actor=official, object_type="dossiers.Dossier", object_id=dossier.pk, code=f"permission_denied:{action}")
         raise PermissionDenied("permission_denied", _("You may not do this on dossier %(code)s now.") % {"code": dossier.code})
 
 
@@ -148,3 +155,21 @@ def require_counter_officer_of(official: Account, agency: Agency) -> None:
 
 def counter_agencies(official: Account) -> QuerySet[Agency]:
     return Agency.objects.filter(pk__in=scope_of(official).counter).order_by("name")
+
+
+def access_dossier_for_applicant(*, applicant: Account, code: str) -> Dossier:
+    """The applicant's own dossier `code` (the portal's pages); NotFound for any other, like a missing code."""
+    dossier = (
+        Dossier.objects.select_related("procedure", "competent_agency").filter(code=code, applicant_account=applicant).first()
+        if applicant.is_authenticated
+        else None
+    )
+    if dossier is None:
+        raise NotFound("dossier.not_found", _("There is no dossier %(code)s among yours.") % {"code": code})
+    return dossier
+
+
+def dossier_for_receipt_check(code: str) -> Dossier | None:
+    """The dossier `code` for the public tracking page, which then checks the secret printed on the
+    receipt itself (`portal.views._find_dossier`); nothing else may use it."""
+    return Dossier.objects.select_related("procedure", "receiving_agency", "competent_agency", "current_agency").filter(code=code).first()

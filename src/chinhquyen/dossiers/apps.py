@@ -21,3 +21,8 @@ class DossiersConfig(AppConfig):
         from chinhquyen.dossiers import work
 
         register_provider(work.my_work)
+        from chinhquyen.core.records import register_lister
+        from chinhquyen.dossiers import selectors
+
+        # The records behind a figure are listed with the one-stop pages' rules (ADR 0038).
+        register_lister("dossiers.Dossier", selectors.list_dossiers_for_viewer)

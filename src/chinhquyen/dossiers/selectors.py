@@ -295,3 +295,55 @@ def tracking_book(*, official: Account, agency_id: int, date_from: dt.date, date
 
 def status_label(dossier: Dossier) -> str:
     return str(DossierStatus(dossier.status).label) if dossier.status in DossierStatus.values else _("Unknown")
+
+
+# --- for the indicators (reports.indicators; ADR 0038: one read path) -----------------------------
+_FINISHED = Q(status__in=[DossierStatus.RESULT_READY, DossierStatus.RETURNED])
+#: Which of the dossiers received in a period a figure counts (its numerator).
+RECEIVED_PARTS: dict[str, Q] = {
+    "all": Q(),
+    "on_time": _FINISHED & Q(timeliness__in=[Timeliness.EARLY, Timeliness.ON_TIME]),
+    "online": Q(channel=Channel.ONLINE),
+    "digitized": Q(digitized=True),
+    "rated": Q(rating__isnull=False),
+}
+
+
+def received_dossiers(agency_ids: list[int] | None, since: dt.datetime, until: dt.datetime, part: str = "all") -> QuerySet[Dossier]:
+    """The dossiers received in [since, until) by the competent agencies `agency_ids` (None: all),
+    narrowed to a figure's numerator (`RECEIVED_PARTS`). The records behind a figure: list them for
+    a viewer with `core.records.list_records` (never directly)."""
+    queryset = Dossier.objects.filter(is_received=True, received_at__gte=since, received_at__lt=until).filter(RECEIVED_PARTS[part])
+    if agency_ids is not None:
+        queryset = queryset.filter(competent_agency_id__in=list(agency_ids))
+    return queryset
+
+
+def list_dossiers_for_viewer(queryset: QuerySet[Any], viewer: Any, limit: int) -> Any:
+    """The dossiers of a figure that `viewer` may open on the one-stop pages (`dossiers_visible_to`);
+    the others counted, not listed (issue 16 §4)."""
+    from chinhquyen.core.records import RecordList, rows_of
+
+    total = queryset.order_by().count()
+    shown = queryset.filter(pk__in=dossiers_visible_to(viewer).order_by().values("pk"))
+    listed = rows_of(shown, limit, label=str)
+    count = shown.order_by().count() if listed.more else len(listed.rows)
+    return RecordList(rows=listed.rows, hidden=total - count, more=listed.more)
+
+
+def rating_counts() -> dict[str, int]:
+    """How many ratings of each level were given (the portal's public satisfaction page)."""
+    from chinhquyen.dossiers.models import Rating
+
+    return dict(Rating.objects.values("level").annotate(n=Count("pk")).order_by().values_list("level", "n"))
+
+
+def is_rated(dossier: Dossier) -> bool:
+    from chinhquyen.dossiers.models import Rating
+
+    return Rating.objects.filter(dossier=dossier).exists()
+
+
+def dossiers_of_applicant(account: Account) -> QuerySet[Dossier]:
+    """The applicant's own dossiers, newest first (the portal's "my dossiers")."""
+    return Dossier.objects.filter(applicant_account=account).select_related("procedure").order_by("-received_at")

@@ -8,7 +8,7 @@ import re
 import secrets
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import requests
 from django.conf import settings
@@ -25,12 +25,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chinhquyen.core import ratelimit, uploads
-from chinhquyen.core.errors import DomainError
+from chinhquyen.core.errors import DomainError, NotFound
 from chinhquyen.core.folding import fold
+from chinhquyen.dossiers import access as dossier_access
 from chinhquyen.dossiers import selectors as dossier_selectors
 from chinhquyen.dossiers import services as dossier_services
 from chinhquyen.dossiers import throttling as dossier_throttling
-from chinhquyen.dossiers.models import Dossier, DossierStatus, PauseKind, Rating, RatingLevel
+from chinhquyen.dossiers.models import Dossier, DossierStatus, PauseKind, RatingLevel
 from chinhquyen.dossiers.notifications.registry import get_provider
 from chinhquyen.organizations import authentication
 from chinhquyen.organizations.models import Account, Agency, Applicant
@@ -38,6 +39,9 @@ from chinhquyen.portal import charts, forms, oidc, services
 from chinhquyen.portal.models import Draft, PhoneCode
 from chinhquyen.procedures import selectors as catalogue
 from chinhquyen.procedures.models import Fee, Field, OnlineMode, Procedure, ProcedureLevel, ProcedureVersion
+
+if TYPE_CHECKING:
+    from chinhquyen.dossiers.models import Dossier  # types only: dossiers are read through dossiers.access / selectors
 
 LOGIN_URL = "/dich-vu-cong/dang-nhap/"
 
@@ -186,7 +190,8 @@ def statistics(request: HttpRequest) -> HttpResponse:
     online = charts.bar_chart(
         [charts.Bar(r["name"], r["online_share"] or 0) for r in rows], title=_("Share of dossiers submitted online by agency")
     )
-    ratings = [(label, Rating.objects.filter(level=value).count()) for value, label in RatingLevel.choices]
+    counts = dossier_selectors.rating_counts()
+    ratings = [(label, counts.get(value, 0)) for value, label in RatingLevel.choices]
     rated = sum(n for _label, n in ratings)
     rating_chart = charts.bar_chart(
         [charts.Bar(str(label), 100 * n / rated if rated else 0) for label, n in ratings], title=_("Ratings of the applicants")
@@ -399,22 +404,23 @@ def log_out(request: HttpRequest) -> HttpResponse:
 
 @applicant_required
 def my_dossiers(request: HttpRequest) -> HttpResponse:
-    dossiers = Dossier.objects.filter(applicant_account=_me(request)).select_related("procedure").order_by("-received_at")
+    dossiers = dossier_selectors.dossiers_of_applicant(_me(request))
     drafts = Draft.objects.filter(account=_me(request), submitted_code="").select_related("procedure")
     return render(request, "portal/my_dossiers.html", {"dossiers": dossiers, "drafts": drafts})
 
 
 def _own_dossier(request: HttpRequest, code: str) -> Dossier:
-    return get_object_or_404(Dossier.objects.select_related("procedure", "competent_agency"), code=code, applicant_account=_me(request))
+    try:
+        return dossier_access.access_dossier_for_applicant(applicant=_me(request), code=code)
+    except NotFound:
+        raise Http404 from None
 
 
 @applicant_required
 def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _own_dossier(request, code)
     context = _dossier_context(dossier)
-    context["rateable"] = (
-        dossier.status in (DossierStatus.RESULT_READY, DossierStatus.RETURNED) and not Rating.objects.filter(dossier=dossier).exists()
-    )
+    context["rateable"] = dossier.status in (DossierStatus.RESULT_READY, DossierStatus.RETURNED) and not dossier_selectors.is_rated(dossier)
     context["rating_levels"] = RatingLevel.choices
     context.update(_supplement_context(dossier))
     context["supplement_sent"] = request.GET.get("bo-sung") == "da-gui"

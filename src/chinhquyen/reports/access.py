@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from chinhquyen.core.audit import record_denial
 from chinhquyen.core.errors import NotFound, PermissionDenied
 from chinhquyen.organizations.models import Account, Agency, Role
 from chinhquyen.organizations.selectors import roles_of
@@ -32,6 +33,7 @@ def led_agencies(official: Account) -> list[int]:
 
 def require_province(official: Account) -> None:
     if not sees_province(official):
+        record_denial(actor=official, object_type="reports.province", code="permission_denied")
         raise PermissionDenied("permission_denied", _("Only the province's leaders and administrators see every agency's figures."))
 
 
@@ -42,6 +44,7 @@ def access_agency_for_viewer(*, official: Account, agency_id: int) -> Agency:
         raise NotFound("reports.agency_unknown", _("No such agency."))
     if sees_province(official) or agency.pk in led_agencies(official):
         return agency
+    record_denial(actor=official, object_type="organizations.Agency", object_id=agency.pk, code="permission_denied", agency_id=agency.pk)
     raise PermissionDenied("permission_denied", _("You see the figures of the agencies you lead only."))
 
 

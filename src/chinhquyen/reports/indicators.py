@@ -23,37 +23,19 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Cast, TruncDate
-from django.utils import timezone
+from django.db.models import Count, F, Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from chinhquyen.documents.models import (
-    Attachment,
-    AttachmentKind,
-    IncomingDocument,
-    IncomingStatus,
-    OutgoingDocument,
-    OutgoingStatus,
-    Source,
-)
-from chinhquyen.documents.reference import DocumentType
+from chinhquyen.documents import statistics as document_statistics
+from chinhquyen.documents.statistics import ATTACHMENT_SUBJECT, ORGANIZATION_SIGNATURE, PERSONAL_SIGNATURE  # noqa: F401 - re-exported
 from chinhquyen.dossiers import selectors as dossier_selectors
-from chinhquyen.dossiers.models import Dossier, DossierStatus, Timeliness
 from chinhquyen.exchange.models import Inbox, MessageKind, Outbox
 from chinhquyen.organizations.models import Agency
-from chinhquyen.procedures.models import Channel, OnlineMode, ProcedureInstance
-from chinhquyen.signing.models import Indication, ValidationReport
+from chinhquyen.procedures.models import OnlineMode, ProcedureInstance
 from chinhquyen.workdays import engine
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
-
-#: The labels `documents.services._store_signed` puts on the signed versions of an outgoing document.
-PERSONAL_SIGNATURE = "personal signature"
-ORGANIZATION_SIGNATURE = "organisation signature"
-#: The subject type under which `documents.integrations.signing` keeps an attachment's validation reports.
-ATTACHMENT_SUBJECT = "documents.Attachment"
 
 
 @dataclass(frozen=True)
@@ -171,47 +153,17 @@ def _ids(agency_ids: Iterable[int] | None) -> list[int] | None:
 
 
 class RatioIndicator(Indicator):
-    """numerator ⊂ denominator, both `Count`s over one model, grouped by `agency_field`."""
+    """numerator ⊂ denominator, both counts over one kind of document: the ratio `ratio` of
+    `documents.statistics` (the conditions on the documents' fields live with the documents)."""
 
-    model: ClassVar[Any]
-    agency_field: ClassVar[str] = "agency_id"
-    period_field: ClassVar[str]
-
-    def base(self, agency_ids: list[int] | None, period: Period) -> QuerySet[Any]:
-        queryset = self.model.objects.filter(
-            **{f"{self.period_field}__gte": period.since, f"{self.period_field}__lt": period.until}
-        ).filter(self.scope())
-        if agency_ids is not None:
-            queryset = queryset.filter(**{f"{self.agency_field}__in": agency_ids})
-        return queryset  # type: ignore[no-any-return]
-
-    def scope(self) -> Q:
-        """Which records form the denominator."""
-        return Q()
-
-    def hit(self) -> Q:
-        """Which of them count in the numerator."""
-        raise NotImplementedError
-
-    def annotate(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset
+    ratio: ClassVar[str]
 
     def by_agency(self, agency_ids: Iterable[int] | None, period: Period) -> dict[int, Value]:
-        rows = (
-            self.annotate(self.base(_ids(agency_ids), period))
-            .values(self.agency_field)
-            .annotate(n=Count("pk", filter=self.hit()), d=Count("pk"))
-            .order_by(self.agency_field)
-        )
-        return {row[self.agency_field]: Value.of(row["n"], row["d"]) for row in rows}
+        counts = document_statistics.ratio_by_agency(self.ratio, _ids(agency_ids), period.since, period.until)
+        return {agency: Value.of(n, d) for agency, (n, d) in counts.items()}
 
     def records(self, agency_ids: Iterable[int] | None, period: Period, part: str = "numerator") -> QuerySet[Any]:
-        queryset = self.annotate(self.base(_ids(agency_ids), period))
-        if part == "numerator":
-            return queryset.filter(self.hit())
-        if part == "rest":
-            return queryset.exclude(self.hit())
-        return queryset
+        return document_statistics.ratio_records(self.ratio, _ids(agency_ids), period.since, period.until, part)
 
 
 # --- Electronic office (Decree 30/2020) ------------------------------------------------------------
@@ -227,18 +179,7 @@ class OutgoingElectronic(RatioIndicator):
     numerator_label = _("issued with the organisation's digital signature")
     denominator_label = _("documents issued")
     legal_reference = "Nghị định 30/2020/NĐ-CP, Điều 8 và Phụ lục I; Quyết định 28/2018/QĐ-TTg"
-    model = OutgoingDocument
-    period_field = "issued_at"
-
-    def scope(self) -> Q:
-        return Q(status__in=[OutgoingStatus.ISSUED, OutgoingStatus.RECALLED])
-
-    def annotate(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        signed = Attachment.objects.filter(outgoing=OuterRef("pk"), kind=AttachmentKind.MAIN, comment=ORGANIZATION_SIGNATURE)
-        return queryset.annotate(organization_signed=Exists(signed))
-
-    def hit(self) -> Q:
-        return Q(organization_signed=True)
+    ratio = "outgoing_electronic"
 
 
 class OutgoingBothSignatures(OutgoingElectronic):
@@ -250,33 +191,7 @@ class OutgoingBothSignatures(OutgoingElectronic):
     )
     numerator_label = _("issued with both digital signatures")
     legal_reference = "Nghị định 30/2020/NĐ-CP, Phụ lục I mục II.8; Thông tư 01/2019/TT-BNV"
-
-    def annotate(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        mine = Attachment.objects.filter(outgoing=OuterRef("pk"), kind=AttachmentKind.MAIN)
-        return queryset.annotate(
-            personal_signed=Exists(mine.filter(comment=PERSONAL_SIGNATURE)),
-            organization_signed=Exists(mine.filter(comment=ORGANIZATION_SIGNATURE)),
-        )
-
-    def hit(self) -> Q:
-        return Q(personal_signed=True, organization_signed=True)
-
-
-def _with_final_indication(documents: QuerySet[OutgoingDocument]) -> QuerySet[OutgoingDocument]:
-    """`final_indication`: what the latest validation report of each document's final file (its
-    latest main-file version) says, or None when that file was never validated. Reports are kept by
-    `documents.integrations.signing` for every signed version when it is stored, and re-validated
-    when the trust changes (the newer report supersedes the old one)."""
-    final_file = Attachment.objects.filter(outgoing=OuterRef("pk"), kind=AttachmentKind.MAIN).order_by("-version", "-pk").values("pk")[:1]
-    # The newest report is the one in force: a re-validation adds a newer report that supersedes
-    # the old one (signing.services.revalidate_outdated). Newest first on the index
-    # (subject type, subject id, validated at).
-    latest_report = (
-        ValidationReport.objects.filter(subject_type=ATTACHMENT_SUBJECT, subject_id=Cast(OuterRef("final_file"), output_field=CharField()))
-        .order_by("-validated_at", "-pk")
-        .values("indication")[:1]
-    )
-    return documents.annotate(final_file=Subquery(final_file)).annotate(final_indication=Subquery(latest_report))
+    ratio = "outgoing_both_signatures"
 
 
 class AgenciesUsingDigitalSignatures(Indicator):
@@ -297,30 +212,12 @@ class AgenciesUsingDigitalSignatures(Indicator):
         "Nghị định 30/2020/NĐ-CP, Điều 8 và Phụ lục I; Luật Giao dịch điện tử 20/2023/QH15, Điều 22–23; Nghị định 68/2024/NĐ-CP"
     )
 
-    def issued(self, agency_ids: list[int] | None, period: Period) -> QuerySet[OutgoingDocument]:
-        queryset = OutgoingDocument.objects.filter(
-            status__in=[OutgoingStatus.ISSUED, OutgoingStatus.RECALLED], issued_at__gte=period.since, issued_at__lt=period.until
-        )
-        if agency_ids is not None:
-            queryset = queryset.filter(agency_id__in=agency_ids)
-        return queryset
-
-    def signed(self, agency_ids: list[int] | None, period: Period) -> QuerySet[OutgoingDocument]:
-        """The documents behind the numerator: issued with a valid signature on their final file."""
-        return _with_final_indication(self.issued(agency_ids, period)).filter(Q(final_indication=Indication.PASSED))
-
     def by_agency(self, agency_ids: Iterable[int] | None, period: Period) -> dict[int, Value]:
-        rows = (
-            _with_final_indication(self.issued(_ids(agency_ids), period))
-            .values("agency_id")
-            .annotate(signed=Count("pk", filter=Q(final_indication=Indication.PASSED)), issued=Count("pk"))
-            .order_by("agency_id")
-        )
         out = {}
-        for row in rows:
-            value = Value.of(1 if row["signed"] else 0, 1)
-            value.counters = {"documents_issued": row["issued"], "documents_validly_signed": row["signed"]}
-            out[row["agency_id"]] = value
+        for agency, (signed, issued) in document_statistics.signature_use_by_agency(_ids(agency_ids), period.since, period.until).items():
+            value = Value.of(1 if signed else 0, 1)
+            value.counters = {"documents_issued": issued, "documents_validly_signed": signed}
+            out[agency] = value
         return out
 
     @staticmethod
@@ -340,8 +237,8 @@ class AgenciesUsingDigitalSignatures(Indicator):
     def records(self, agency_ids: Iterable[int] | None, period: Period, part: str = "numerator") -> QuerySet[Any]:
         """The agencies counted (numerator) or all that issued documents (`part="all"`)."""
         ids = _ids(agency_ids)
-        issuing = Agency.objects.filter(pk__in=self.issued(ids, period).values("agency_id"))
-        signing = Agency.objects.filter(pk__in=self.signed(ids, period).values("agency_id"))
+        issuing = Agency.objects.filter(pk__in=document_statistics.issuing_agency_ids(ids, period.since, period.until))
+        signing = Agency.objects.filter(pk__in=document_statistics.signing_agency_ids(ids, period.since, period.until))
         if part == "numerator":
             return signing
         if part == "rest":
@@ -361,14 +258,7 @@ class IncomingElectronic(RatioIndicator):
     numerator_label = _("received electronically")
     denominator_label = _("documents received")
     legal_reference = "Nghị định 30/2020/NĐ-CP, Điều 22; Quyết định 28/2018/QĐ-TTg"
-    model = IncomingDocument
-    period_field = "received_at"
-
-    def scope(self) -> Q:
-        return ~Q(status=IncomingStatus.CANCELLED)
-
-    def hit(self) -> Q:
-        return Q(source__in=[Source.ELECTRONIC, Source.INTERNAL])
+    ratio = "incoming_electronic"
 
 
 class HandlingOnTime(RatioIndicator):
@@ -383,16 +273,7 @@ class HandlingOnTime(RatioIndicator):
     numerator_label = _("completed by the deadline")
     denominator_label = _("documents whose deadline fell in the period")
     legal_reference = "Nghị định 30/2020/NĐ-CP, Điều 24"
-    model = IncomingDocument
-    period_field = "due_at"
-
-    def scope(self) -> Q:
-        # An open document whose deadline has not come yet is neither met nor missed: left out.
-        decided = Q(status=IncomingStatus.COMPLETED) | Q(due_at__lt=timezone.now())
-        return ~Q(status=IncomingStatus.CANCELLED) & decided
-
-    def hit(self) -> Q:
-        return Q(status=IncomingStatus.COMPLETED, completed_at__lte=F("due_at"))
+    ratio = "handling_on_time"
 
 
 class _WorkingDayIndicator(Indicator):
@@ -401,25 +282,10 @@ class _WorkingDayIndicator(Indicator):
     are few — and the working calendar (`workdays.engine`) applied to each pair."""
 
     group = "documents"
-    start_field: ClassVar[str]
-    end_field: ClassVar[str]
-
-    def base(self, agency_ids: list[int] | None, period: Period) -> QuerySet[IncomingDocument]:
-        queryset = IncomingDocument.objects.filter(
-            received_at__gte=period.since, received_at__lt=period.until, **{f"{self.end_field}__isnull": False}
-        )
-        if agency_ids is not None:
-            queryset = queryset.filter(agency_id__in=agency_ids)
-        return queryset
+    end_field: ClassVar[str]  # arrival_at (registered) or presented_at; counted from received_at
 
     def by_agency(self, agency_ids: Iterable[int] | None, period: Period) -> dict[int, Value]:
-        rows = (
-            self.base(_ids(agency_ids), period)
-            .annotate(day_from=TruncDate(self.start_field, tzinfo=VIETNAM), day_to=TruncDate(self.end_field, tzinfo=VIETNAM))
-            .values("agency_id", "day_from", "day_to")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
+        rows = document_statistics.day_pairs(self.end_field, _ids(agency_ids), period.since, period.until)
         hits: dict[int, int] = defaultdict(int)
         totals: dict[int, int] = defaultdict(int)
         for row in rows:
@@ -429,7 +295,7 @@ class _WorkingDayIndicator(Indicator):
         return {agency: Value.of(hits[agency], totals[agency]) for agency in sorted(totals)}
 
     def records(self, agency_ids: Iterable[int] | None, period: Period, part: str = "numerator") -> QuerySet[Any]:
-        return self.base(_ids(agency_ids), period)
+        return document_statistics.day_pair_records(self.end_field, _ids(agency_ids), period.since, period.until)
 
 
 class RegisteredInTime(_WorkingDayIndicator):
@@ -442,7 +308,6 @@ class RegisteredInTime(_WorkingDayIndicator):
     numerator_label = _("registered the same or the next working day")
     denominator_label = _("documents received and registered")
     legal_reference = "Nghị định 30/2020/NĐ-CP, Điều 22 và Điều 24 khoản 1"
-    start_field = "received_at"
     end_field = "arrival_at"
 
 
@@ -456,7 +321,6 @@ class PresentedInTime(_WorkingDayIndicator):
     numerator_label = _("presented the same or the next working day")
     denominator_label = _("documents received and presented")
     legal_reference = "Nghị định 30/2020/NĐ-CP, Điều 24 khoản 1"
-    start_field = "received_at"
     end_field = "presented_at"
 
 
@@ -611,21 +475,12 @@ class _DossierIndicator(Indicator):
         value.records_query = self.records(agency_ids, period)
         return value
 
-    def base(self, agency_ids: Iterable[int] | None, period: Period) -> QuerySet[Dossier]:
-        queryset = Dossier.objects.filter(is_received=True, received_at__gte=period.since, received_at__lt=period.until)
-        if agency_ids is not None:
-            queryset = queryset.filter(competent_agency_id__in=list(agency_ids))
-        return queryset
-
-    def hit(self) -> Q:
-        return Q()
+    #: Which received dossiers the numerator counts (`dossiers.selectors.RECEIVED_PARTS`).
+    numerator_part: ClassVar[str] = "all"
 
     def records(self, agency_ids: Iterable[int] | None, period: Period, part: str = "numerator") -> QuerySet[Any]:
-        queryset = self.base(agency_ids, period)
-        return queryset.filter(self.hit()) if part == "numerator" else queryset
-
-
-FINISHED = Q(status__in=[DossierStatus.RESULT_READY, DossierStatus.RETURNED])
+        which = self.numerator_part if part == "numerator" else "all"
+        return dossier_selectors.received_dossiers(_ids(agency_ids), period.since, period.until, which)
 
 
 class DossiersReceived(_DossierIndicator):
@@ -659,8 +514,7 @@ class DossiersOnTime(_DossierIndicator):
         value.counters = {k: row.get(k) or 0 for k in ("resolved_early", "resolved_on_time", "resolved_late")}
         return value
 
-    def hit(self) -> Q:
-        return FINISHED & Q(timeliness__in=[Timeliness.EARLY, Timeliness.ON_TIME])
+    numerator_part = "on_time"
 
 
 class DossiersOnline(_DossierIndicator):
@@ -672,8 +526,7 @@ class DossiersOnline(_DossierIndicator):
     legal_reference = "Nghị định 42/2022/NĐ-CP; Quyết định 766/QĐ-TTg, chỉ số 3.3"
     numerator_key = "online"
 
-    def hit(self) -> Q:
-        return Q(channel=Channel.ONLINE)
+    numerator_part = "online"
 
 
 class DossiersDigitized(_DossierIndicator):
@@ -685,8 +538,7 @@ class DossiersDigitized(_DossierIndicator):
     legal_reference = "Nghị định 45/2020/NĐ-CP; Quyết định 766/QĐ-TTg, chỉ số 4.2"
     numerator_key = "digitized"
 
-    def hit(self) -> Q:
-        return Q(digitized=True)
+    numerator_part = "digitized"
 
 
 class DossiersRating(_DossierIndicator):
@@ -706,8 +558,7 @@ class DossiersRating(_DossierIndicator):
     def value(self, row: dict[str, Any]) -> Value:
         return Value(row.get("average_rating"), row.get("rated") or 0, None)
 
-    def hit(self) -> Q:
-        return Q(rating__isnull=False)
+    numerator_part = "rated"
 
 
 class ProceduresOnline(Indicator):
@@ -850,10 +701,7 @@ class Group766(Indicator):
         return value
 
     def records(self, agency_ids: Iterable[int] | None, period: Period, part: str = "numerator") -> QuerySet[Any]:
-        queryset = Dossier.objects.filter(is_received=True, received_at__gte=period.since, received_at__lt=period.until)
-        if agency_ids is not None:
-            queryset = queryset.filter(competent_agency_id__in=list(agency_ids))
-        return queryset
+        return dossier_selectors.received_dossiers(_ids(agency_ids), period.since, period.until)
 
 
 NOT_HELD = _("The platform does not hold this data (it is on the national portal).")
@@ -1010,15 +858,7 @@ class SurveyDirectivesPublished(SurveyComputers):
     def on_platform(self, agency_ids: Iterable[int] | None, period: Period) -> dict[int, int]:
         """Directives issued in the period's year as recorded on the platform, by agency (one GROUP BY)."""
         year = Period.year(period.start.year)
-        queryset = OutgoingDocument.objects.filter(
-            document_type=DocumentType.DIRECTIVE,
-            status__in=[OutgoingStatus.ISSUED, OutgoingStatus.RECALLED],
-            issued_at__gte=year.since,
-            issued_at__lt=year.until,
-        )
-        if agency_ids is not None:
-            queryset = queryset.filter(agency_id__in=list(agency_ids))
-        return dict(queryset.values("agency_id").annotate(n=Count("pk")).order_by().values_list("agency_id", "n"))
+        return document_statistics.directives_issued_by_agency(_ids(agency_ids), year.since, year.until)
 
     def by_agency(self, agency_ids: Iterable[int] | None, period: Period) -> dict[int, Value]:
         ids = _ids(agency_ids)

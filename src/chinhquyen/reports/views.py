@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from chinhquyen.core.errors import DomainError, NotFound, PermissionDenied
+from chinhquyen.core.records import RecordList, list_records
 from chinhquyen.organizations.models import Account
 from chinhquyen.reports import access, charts, indicators, selectors
 from chinhquyen.reports.indicators import Period
@@ -202,12 +203,15 @@ def records_view(request: HttpRequest, code: str) -> HttpResponse:
         agency_ids = selectors.expand(agency_ids, selectors.successor_map())
     part = "all" if request.GET.get("part") == "all" else "numerator"
     queryset = indicator.records(agency_ids, period, part)
-    records = list(queryset.order_by("-pk")[: RECORDS_LIMIT + 1]) if queryset is not None else []
+    # Listed by the records' own app with its access rules: a record the viewer may not open in
+    # that app's pages is counted, never named (issue 16 §4, ADR 0038).
+    listed = list_records(queryset, official, limit=RECORDS_LIMIT) if queryset is not None else RecordList()
     context.update(
         {
             "indicator": indicator,
-            "records": records[:RECORDS_LIMIT],
-            "more": len(records) > RECORDS_LIMIT,
+            "records": listed.rows,
+            "hidden": listed.hidden,
+            "more": listed.more,
             "limit": RECORDS_LIMIT,
             "part": part,
             "agency_ids": agency_ids,

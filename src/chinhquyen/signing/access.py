@@ -26,6 +26,10 @@ def register_subject_access(subject_type: str, can_see: Callable[[Any, str], boo
 def access_report_for_official(*, user: Any, report_id: int) -> ValidationReport:
     report = ValidationReport.objects.filter(pk=report_id).select_related("validated_by").first()
     if report is None or not _can_see(user, report):
+        if report is not None:
+            from chinhquyen.core.audit import record_denial
+
+            record_denial(actor=user, object_type="signing.ValidationReport", object_id=report.pk, code="not_found")
         raise NotFound("signing.report_not_found", _("Validation report not found."))
     return report
 

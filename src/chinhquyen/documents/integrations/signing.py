@@ -239,14 +239,11 @@ class ReportSummary:
 def with_latest_report(attachments: Any) -> Any:
     """The attachments query with each file's latest validation report (`signature_report_id`,
     `signature_indication`, `signature_report`) in the same query, for `signatures_of`."""
-    from django.db.models import CharField, JSONField, OuterRef, Subquery
-    from django.db.models.functions import Cast
+    from django.db.models import JSONField, OuterRef, Subquery
 
-    from chinhquyen.signing.models import ValidationReport
+    from chinhquyen.signing import selectors
 
-    latest = ValidationReport.objects.filter(
-        subject_type=SUBJECT_TYPE, subject_id=Cast(OuterRef("pk"), CharField()), superseded_by__isnull=True
-    ).order_by("-pk")
+    latest = selectors.current_reports_about(SUBJECT_TYPE, OuterRef("pk"))
     return attachments.annotate(
         signature_report_id=Subquery(latest.values("pk")[:1]),
         signature_indication=Subquery(latest.values("indication")[:1]),
@@ -257,7 +254,7 @@ def with_latest_report(attachments: Any) -> Any:
 def signatures_of(attachments: list[Any]) -> list[FileSignatures]:
     """The latest report of each PDF attachment: already on the attachments when they were read
     through `with_latest_report`, else in one query."""
-    from chinhquyen.signing.models import ValidationReport
+    from chinhquyen.signing import selectors
 
     pdfs = [a for a in attachments if a.content_type == "application/pdf"]
     if not pdfs:
@@ -271,11 +268,7 @@ def signatures_of(attachments: list[Any]) -> list[FileSignatures]:
             signatures = list(summary.report.get("signatures", [])) if summary else []
             out.append(FileSignatures(attachment, summary, _colour(summary), signatures))
         return out
-    latest: dict[str, Any] = {}
-    for row in ValidationReport.objects.filter(
-        subject_type=SUBJECT_TYPE, subject_id__in=[str(a.pk) for a in pdfs], superseded_by__isnull=True
-    ).order_by("pk"):
-        latest[row.subject_id] = row
+    latest: dict[str, Any] = selectors.current_reports(SUBJECT_TYPE, [str(a.pk) for a in pdfs])
     out = []
     for attachment in pdfs:
         report = latest.get(str(attachment.pk))

@@ -34,14 +34,25 @@ def test_a_province_leader_sees_every_agency_and_drills_down_to_the_records(offi
     assert 'data-testid="figure-VB_DEN_DIEN_TU"' in html and "80,0 %" in html
     assert cast.agency_a.name in html and cast.agency_b.name in html and "<svg" in html
     assert "/chi-so/?chi-tieu=VB_DEN_DIEN_TU" in html  # every figure links to its definition
+    # The records are listed as the office lists them (issue 16 §4, ADR 0038): the province's leader
+    # holds no role in agencies A and B, so their documents are counted, not named.
     records = client.get("/reports/records/VB_DEN_DIEN_TU/", {"year": 2026, "month": 3})
-    assert records.status_code == 200 and records.content.decode().count("<tr><td>") == 4
+    assert records.status_code == 200 and records.content.decode().count("<tr><td>") == 0
+    assert records.context["hidden"] == 4
     agency = client.get(f"/reports/agency/{cast.agency_a.pk}/", {"year": 2026, "month": 3})
     assert agency.status_code == 200 and "66,7 %" in agency.content.decode()
     only_a = client.get("/reports/records/VB_DEN_DIEN_TU/", {"year": 2026, "month": 3, "agency": cast.agency_a.pk})
-    assert only_a.content.decode().count("<tr><td>") == 2
+    assert only_a.context["hidden"] == 2
     everything = client.get("/reports/records/VB_DEN_DIEN_TU/", {"year": 2026, "month": 3, "part": "all"})
-    assert everything.content.decode().count("<tr><td>") == 5
+    assert everything.context["hidden"] == 5
+
+
+def test_an_agency_leader_drills_down_to_the_records_they_open_in_the_office(office_world):
+    cast = office_world.cast
+    client = _client(cast.leader_a)
+    only_a = client.get("/reports/records/VB_DEN_DIEN_TU/", {"year": 2026, "month": 3, "agency": cast.agency_a.pk, "part": "all"})
+    assert only_a.content.decode().count("<tr><td>") == 3 and only_a.context["hidden"] == 0
+    assert "Về việc báo cáo số 101" in only_a.content.decode()
 
 
 def test_an_agency_leader_sees_only_their_agency(office_world):
