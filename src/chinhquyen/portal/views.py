@@ -31,7 +31,7 @@ from chinhquyen.dossiers import access as dossier_access
 from chinhquyen.dossiers import selectors as dossier_selectors
 from chinhquyen.dossiers import services as dossier_services
 from chinhquyen.dossiers import throttling as dossier_throttling
-from chinhquyen.dossiers.models import Dossier, DossierStatus, PauseKind, RatingLevel
+from chinhquyen.dossiers.models import DossierStatus, PauseKind, RatingLevel
 from chinhquyen.dossiers.notifications.registry import get_provider
 from chinhquyen.organizations import authentication
 from chinhquyen.organizations.models import Account, Agency, Applicant

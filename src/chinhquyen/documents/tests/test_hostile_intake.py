@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from chinhquyen.core import uploads
 from chinhquyen.core.errors import DomainError
 from chinhquyen.core.limits import time_limit
 from chinhquyen.core.models import JobProgress
@@ -50,8 +51,8 @@ PDFS = {
 @pytest.mark.parametrize("name", sorted(PDFS))
 def test_the_upload_check_refuses_each_hostile_pdf_within_five_seconds(name):
     with pytest.raises(DomainError) as refused, time_limit(5):
-        files.check_upload(("cong-van.pdf", PDFS[name]()), allowed=frozenset({files.PDF}))
-    assert refused.value.code == "documents.file_unreadable"
+        files.check_upload(("cong-van.pdf", PDFS[name]()), allowed=uploads.DOCUMENT_PDF)
+    assert refused.value.code == "upload.unreadable"
 
 
 def test_a_pdf_whose_page_tree_loops_is_refused_at_upload(office, client):
