@@ -94,3 +94,23 @@ def as_domain_error(form: forms.Form, *, code: str = "invalid", message: str | N
             _("%(field)s: %(error)s") % {"field": label, "error": first[1][0]} if first and label else _("The data sent is not valid.")
         )
     return DomainError(code, message, fields=fields)
+
+
+class IdListField(forms.Field):
+    """Several primary keys (a multiple select): each a bounded `IdField`, at most `max_items`."""
+
+    widget = forms.SelectMultiple
+    default_error_messages = {"invalid": gettext_lazy("Choose one of the listed items.")}
+
+    def __init__(self, *, max_items: int = 200, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.max_items = max_items
+
+    def to_python(self, value: Any) -> list[int]:
+        if not value:
+            return []
+        if not isinstance(value, list | tuple) or len(value) > self.max_items:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        item = IdField(required=True)
+        return [item.clean(v) for v in value]

@@ -33,9 +33,7 @@ def has_control_characters(value: str) -> bool:
     return any(ch in _CONTROLS for ch in value)
 
 
-def clean_text(
-    value: Any, *, field: str, max_length: int, required: bool = False, code: str = "invalid", label: str | None = None
-) -> str:
+def clean_text(value: Any, *, field: str, max_length: int, required: bool = False, code: str = "invalid", label: str | None = None) -> str:
     """`value` as NFC text without surrounding blanks; refuses control characters (NUL included)
     and text longer than `max_length` characters."""
     text = "" if value is None else str(value)

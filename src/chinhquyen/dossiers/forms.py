@@ -83,7 +83,5 @@ class ActionForm(forms.Form):
     to_agency = ShortText(max_length=40)
     to_role = ShortText(max_length=40)
     amount = ShortText(max_length=20)
-    method = forms.ChoiceField(
-        choices=[("", "")] + sorted({*PaymentMethod.choices, *ReturnMethod.choices}), required=False
-    )
+    method = forms.ChoiceField(choices=[("", ""), *((v, v) for v in sorted({*PaymentMethod.values, *ReturnMethod.values}))], required=False)
     new_due_at = ShortText(max_length=40)

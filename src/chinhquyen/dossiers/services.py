@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 
 from chinhquyen.core.audit import record_event
 from chinhquyen.core.errors import DomainError, NotFound
-from chinhquyen.core.validation import MAX_AMOUNT, MAX_COUNT, bounded_int, clean_text
 from chinhquyen.core.folding import nfc
+from chinhquyen.core.validation import MAX_AMOUNT, MAX_COUNT, bounded_int, clean_text
 from chinhquyen.dossiers import clock, timing
 from chinhquyen.dossiers.access import current_step, require_counter_officer_of
 from chinhquyen.dossiers.models import (

@@ -3,7 +3,6 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from chinhquyen.core.validation import MAX_AMOUNT, MAX_COUNT, MAX_ID
-
 from chinhquyen.dossiers.models import ApplicantKind, Dossier, DossierEvent, DossierStep, PaymentMethod, ReturnMethod
 
 
@@ -29,11 +28,17 @@ class IntakeSerializer(serializers.Serializer):  # type: ignore[type-arg]
     components = ComponentInSerializer(many=True, max_length=200)
     receiving_agency = serializers.CharField(
         max_length=40,
-        required=False, allow_blank=True, default="", help_text="Code of the receiving agency (default: the caller's only counter)."
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Code of the receiving agency (default: the caller's only counter).",
     )
     competent_agency = serializers.CharField(
         max_length=40,
-        required=False, allow_blank=True, default="", help_text="Code of the competent agency when several carry out the procedure."
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Code of the competent agency when several carry out the procedure.",
     )
     return_method = serializers.ChoiceField(choices=ReturnMethod.values, required=False, default=ReturnMethod.COUNTER)
 
@@ -185,7 +190,9 @@ class PublicDossierSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class RatingInSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id_number = serializers.CharField(max_length=20)
-    level = serializers.CharField(max_length=20, help_text="very_satisfied, satisfied, acceptable or not_satisfied (checked by the service).")
+    level = serializers.CharField(
+        max_length=20, help_text="very_satisfied, satisfied, acceptable or not_satisfied (checked by the service)."
+    )
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
