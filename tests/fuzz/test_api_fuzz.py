@@ -101,7 +101,7 @@ def test_no_api_operation_answers_5xx_to_fuzzed_input(world):
         for operation in operations:
             token = _token_for(_caller(world, operation.path))
             if os.environ.get("FUZZ_TRACE"):
-                print(operation.method, operation.path, file=sys.stderr, flush=True)  # noqa: T201
+                print(operation.method, operation.path, file=sys.stderr, flush=True)
             operation.schema.app = app
             negative = operation.definition.raw.get("operationId") not in POSITIVE_ONLY
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE) if negative else (GenerationMode.POSITIVE,):
@@ -112,5 +112,5 @@ def test_no_api_operation_answers_5xx_to_fuzzed_input(world):
                 except Exception as exc:
                     failures.append(f"{operation.method.upper()} {operation.path} ({mode}): {seen[-1] if seen else exc!r}"[:600])
                 timings.append((time.monotonic() - started, f"{operation.method.upper()} {operation.path} ({mode})"))
-    print("slowest operations:", sorted(timings, reverse=True)[:5])  # noqa: T201 — shown with -s
+    print("slowest operations:", sorted(timings, reverse=True)[:5])
     assert not failures, "5xx answers:\n" + "\n".join(failures)
