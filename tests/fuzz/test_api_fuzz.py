@@ -22,6 +22,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
 from schemathesis.generation.modes import GenerationMode
 
@@ -29,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 #: Examples per operation and per mode (positive: shaped like the schema; negative: violating it).
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "6"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
 
 #: Operations left out, each with the reason. Keep short.
 SKIP: dict[str, str] = {
@@ -75,12 +76,12 @@ def _caller(world, path: str):
     return cast.clerk_a
 
 
-def _fuzz(operation, mode: GenerationMode, token: str, seen: list[str]) -> None:
+def _fuzz(operation, mode: GenerationMode, token: str, seen: list[str], app) -> None:
     @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
         with transaction.atomic():
-            response = case.call(headers={"Authorization": f"Token {token}"})
+            response = case.call(headers={"Authorization": f"Token {token}"}, app=app)
             transaction.set_rollback(True)
         if response.status_code >= 500:
             seen.append(f"{case.method} {case.formatted_path} {case.query!r} {str(case.body)[:200]!r} → {response.status_code}")
@@ -102,13 +103,14 @@ def test_no_api_operation_answers_5xx_to_fuzzed_input(world):
             token = _token_for(_caller(world, operation.path))
             if os.environ.get("FUZZ_TRACE"):
                 print(operation.method, operation.path, file=sys.stderr, flush=True)
-            operation.schema.app = app
             negative = operation.definition.raw.get("operationId") not in POSITIVE_ONLY
             for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE) if negative else (GenerationMode.POSITIVE,):
                 started = time.monotonic()
                 seen: list[str] = []
                 try:
-                    _fuzz(operation, mode, token, seen)
+                    _fuzz(operation, mode, token, seen, app)
+                except Unsatisfiable:  # no schema-violating value exists (a path parameter of type string)
+                    pass
                 except Exception as exc:
                     failures.append(f"{operation.method.upper()} {operation.path} ({mode}): {seen[-1] if seen else exc!r}"[:600])
                 timings.append((time.monotonic() - started, f"{operation.method.upper()} {operation.path} ({mode})"))
