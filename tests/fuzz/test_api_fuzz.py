@@ -10,6 +10,7 @@ core; the seed is fixed (derandomize) so a failure is reproduced by running the 
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import sys
@@ -30,11 +31,16 @@ pytestmark = pytest.mark.django_db
 
 OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 #: Examples per operation and per mode (positive: shaped like the schema; negative: violating it).
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "4"))
+#: About 30 s for the whole run on one core; FUZZ_EXAMPLES=100 for a longer local run.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
+
+STATUSES: collections.Counter[int] = collections.Counter()
 
 #: Operations left out, each with the reason. Keep short.
 SKIP: dict[str, str] = {
     "api_v1_schema_retrieve": "the OpenAPI description itself: no input",
+    "hub_send_batch": "a binary framing of its own (application/vnd.chinhquyen.hub-batch) that Schemathesis cannot build; "
+    "hub/tests send it malformed batches",
 }
 
 
@@ -83,6 +89,7 @@ def _fuzz(operation, mode: GenerationMode, token: str, seen: list[str], app) -> 
         with transaction.atomic():
             response = case.call(headers={"Authorization": f"Token {token}"}, app=app)
             transaction.set_rollback(True)
+        STATUSES[response.status_code] += 1
         if response.status_code >= 500:
             seen.append(f"{case.method} {case.formatted_path} {case.query!r} {str(case.body)[:200]!r} → {response.status_code}")
             raise AssertionError(seen[-1])
@@ -114,5 +121,5 @@ def test_no_api_operation_answers_5xx_to_fuzzed_input(world):
                 except Exception as exc:
                     failures.append(f"{operation.method.upper()} {operation.path} ({mode}): {seen[-1] if seen else exc!r}"[:600])
                 timings.append((time.monotonic() - started, f"{operation.method.upper()} {operation.path} ({mode})"))
-    print("slowest operations:", sorted(timings, reverse=True)[:5])
+    print("slowest operations:", sorted(timings, reverse=True)[:5], "statuses:", dict(STATUSES))
     assert not failures, "5xx answers:\n" + "\n".join(failures)
