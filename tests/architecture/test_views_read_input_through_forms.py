@@ -26,8 +26,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     ("portal/views.py", "oidc_callback"): "the OpenID Connect `state` (compared in constant time) and `code` (sent to the provider); "
     "owned by the identity-linking work of issue 16 (finding 5)",
     ("dossiers/views.py", "counter_view"): "`request.POST.dict()` only echoes what was typed back into the form",
-    ("dossiers/views.py", "public_tracking_view"): "public tracking: owned by the rate-limits work of issue 16 (finding 6), "
-    "values only compared with the stored code and number",
     ("dossiers/api/views.py", "PublicDossierView.get"): "public tracking: owned by the rate-limits work of issue 16 (finding 6)",
     ("dossiers/api/views.py", "DossierListCreateView.post"): "multipart intake: the values go into IntakeSerializer at once",
     ("portal/views.py", "tracking"): "public tracking on the portal: owned by the rate-limits work of issue 16 (finding 6)",

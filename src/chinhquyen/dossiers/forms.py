@@ -67,6 +67,13 @@ class PrintQuery(forms.Form):
     set = forms.ChoiceField(choices=FormSet.choices, required=False)
 
 
+class TrackingQuery(forms.Form):
+    """The public tracking page: the dossier's code and the applicant's ID number (or tax code)."""
+
+    code = ShortText(max_length=40)
+    id_number = ShortText(max_length=20)
+
+
 class SearchQuery(forms.Form):
     q = ShortText(max_length=200)
     procedure = ShortText(max_length=20)

@@ -19,7 +19,7 @@ from chinhquyen.core.forms import read_query, require_valid
 from chinhquyen.dossiers import printing, selectors
 from chinhquyen.dossiers.access import access_dossier_for_officer, counter_agencies, require_one_stop_official, scope_of
 from chinhquyen.dossiers.actions import ACTIONS, allowed_actions, perform_action
-from chinhquyen.dossiers.forms import ActionForm, CounterIntakeForm, PrintQuery, SearchQuery, StatisticsQuery
+from chinhquyen.dossiers.forms import ActionForm, CounterIntakeForm, PrintQuery, SearchQuery, StatisticsQuery, TrackingQuery
 from chinhquyen.dossiers.models import ApplicantKind, FormSet, PaymentMethod, ReturnMethod
 from chinhquyen.dossiers.services import ApplicantData, ComponentData, receive_dossier
 from chinhquyen.dossiers.throttling import PublicTrackingThrottle
@@ -83,7 +83,7 @@ def counter_view(request: HttpRequest) -> HttpResponse:
     }
     if request.method == "POST":
         form = CounterIntakeForm(request.POST)
-        code = str(form.data.get("procedure_code", ""))[:20].strip()
+        code = ""  # only a cleaned code reaches a query (a NUL byte is a DataError on PostgreSQL)
         try:
             values = require_valid(form).cleaned_data
             code = values["procedure_code"].strip()
@@ -110,6 +110,7 @@ def counter_view(request: HttpRequest) -> HttpResponse:
                 return_method=values["return_method"],
             )
         except DomainError as exc:
+            code = code or (form.cleaned_data.get("procedure_code") or "").strip()
             context.update(_components_context(code))
             context["error"] = exc
             context["ticked"] = {k.split("_")[1] for k in form.data if k.startswith("component_")}
@@ -324,8 +325,8 @@ def tracking_book_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 def public_tracking_view(request: HttpRequest) -> HttpResponse:
     """The page the receipt's QR code opens: code prefilled, the applicant types their ID number."""
-    code = request.GET.get("code", "").strip()
-    id_number = request.GET.get("id_number", "").strip()
+    query = read_query(TrackingQuery, request.GET)  # a NUL byte never reaches PostgreSQL
+    code, id_number = query.get("code") or "", query.get("id_number") or ""
     if code and id_number and not PublicTrackingThrottle().allow_request(request, None):  # type: ignore[arg-type]
         return render(request, "dossiers/public_tracking.html", {"code": code, "throttled": True}, status=429)
     dossier = selectors.public_dossier(code=code, id_number=id_number) if code and id_number else None
