@@ -8,6 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chinhquyen.core.forms import DayField, IdField, IdListField, ShortText
+from chinhquyen.documents.models import IncomingStatus, OutgoingStatus
 from chinhquyen.documents.reference import DocumentType, Secrecy, Urgency
 from chinhquyen.documents.services import IncomingInput
 
@@ -74,23 +76,22 @@ class IncomingForm(forms.Form):
 
 
 class PresentForm(forms.Form):
-    leader = forms.IntegerField(label=_("Leader"))
+    leader = IdField(label=_("Leader"), required=True)
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
 class InstructForm(forms.Form):
     instruction = forms.CharField(label=_("Instruction"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
-    lead_unit = forms.IntegerField(label=_("Lead unit"), required=False)
-    lead_handler = forms.IntegerField(label=_("Lead person"), required=False)
+    lead_unit = IdField(label=_("Lead unit"))
+    lead_handler = IdField(label=_("Lead person"))
     coordinator_units = forms.TypedMultipleChoiceField(label=_("Co-ordinating units"), coerce=int, required=False)
-    coordinators = forms.TypedMultipleChoiceField(label=_("Co-ordinating people"), coerce=int, required=False)
-    due_days = forms.IntegerField(label=_("Deadline (working days)"), required=False)
+    coordinators = IdListField(label=_("Co-ordinating people"))
+    due_days = forms.IntegerField(label=_("Deadline (working days)"), required=False, min_value=1, max_value=365)
     due_date = _date(_("or a deadline date"), required=False)
 
-    def __init__(self, *args: object, units: list[tuple[int, str]] = (), people: list[tuple[int, str]] = (), **kwargs: object) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: object, units: list[tuple[int, str]] = (), **kwargs: object) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["coordinator_units"].choices = units  # type: ignore[attr-defined]
-        self.fields["coordinators"].choices = people  # type: ignore[attr-defined]
 
 
 class TextForm(forms.Form):
@@ -147,3 +148,72 @@ class PeriodForm(forms.Form):
     date_from = _date(_("From"))
     date_to = _date(_("To"))
     volume = forms.IntegerField(label=_("Volume"), min_value=1, max_value=99, initial=1, required=False)
+
+
+# --- what the pages read from the query string and the small action forms (ADR 0041) -------------
+class AgencyQuery(forms.Form):
+    """`?agency=<id>`: which of the official's agencies a page works for."""
+
+    agency = IdField()
+
+
+class IncomingListQuery(forms.Form):
+    list = ShortText(max_length=40)
+    status = forms.ChoiceField(choices=IncomingStatus.choices, required=False)
+    urgency = forms.ChoiceField(choices=Urgency.choices, required=False)
+    type = forms.ChoiceField(choices=DocumentType.choices, required=False)
+    q = ShortText(max_length=200)
+    cursor = ShortText(max_length=200)
+    to = DayField()
+
+
+IncomingListQuery.base_fields["from"] = DayField()  # `from` is a keyword
+
+
+class OutgoingListQuery(forms.Form):
+    list = ShortText(max_length=40)
+    status = forms.ChoiceField(choices=OutgoingStatus.choices, required=False)
+    cursor = ShortText(max_length=200)
+
+
+class RegisterPrintQuery(forms.Form):
+    to = DayField(required=True)
+    volume = forms.IntegerField(min_value=1, max_value=99, required=False)
+
+
+RegisterPrintQuery.base_fields["from"] = DayField(required=True)
+
+
+class AttachmentQuery(forms.Form):
+    download = forms.BooleanField(required=False)
+
+
+class PassForm(forms.Form):
+    unit = IdField(label=_("Unit"), required=True)
+
+
+class ReassignForm(forms.Form):
+    official = IdField(label=_("Person"), required=True)
+    due_date = DayField(label=_("Deadline"))
+    note = ShortText(label=_("Note"), max_length=2000)
+
+
+class ReasonForm(forms.Form):
+    reason = ShortText(label=_("Reason"), max_length=2000)
+
+
+class DecisionForm(forms.Form):
+    """Accept or refuse (review, approval, an extension), with the key's password or PIN when signing."""
+
+    accept = forms.BooleanField(required=False)
+    grant = forms.BooleanField(required=False)
+    note = ShortText(label=_("Note"), max_length=2000)
+    # The signing key's password or PIN: used once, never stored (documents.views.signing_secret).
+    signing_secret = forms.CharField(required=False, max_length=1024, strip=False)
+
+
+class NextStepForm(forms.Form):
+    """After saving: `next=another` registers another, `submit=1` submits the draft at once."""
+
+    next = forms.ChoiceField(choices=[("", ""), ("another", "another")], required=False)
+    submit = forms.BooleanField(required=False)

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.forms import read_query
 from chinhquyen.core.models import JobStatus
 from chinhquyen.documents import access, intake, services
-from chinhquyen.documents.forms import IncomingForm
+from chinhquyen.documents.forms import AgencyQuery, IncomingForm
 from chinhquyen.documents.views import guarded
 from chinhquyen.organizations.models import Agency, Role
 
@@ -30,7 +31,9 @@ def _clerk_agency(request: HttpRequest, agency_id: object = None) -> Agency:
 @require_http_methods(["GET", "POST"])
 @guarded
 def intake_upload(request: HttpRequest) -> HttpResponse:
-    agency = _clerk_agency(request, request.POST.get("agency") or request.GET.get("agency"))
+    agency = _clerk_agency(
+        request, read_query(AgencyQuery, request.POST).get("agency") or read_query(AgencyQuery, request.GET).get("agency")
+    )
     error: DomainError | None = None
     if request.method == "POST":
         try:

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from chinhquyen.core.api.params import read_params
 from chinhquyen.core.errors import DomainError
 from chinhquyen.documents import access
 from chinhquyen.documents import search as docsearch
@@ -49,6 +50,10 @@ PARAMETERS = [
 ]
 
 
+class SearchLimitParams(serializers.Serializer):  # type: ignore[type-arg]
+    limit = serializers.IntegerField(required=False, min_value=1, max_value=100)
+
+
 class DocumentSearchView(APIView):
     """Search the incoming and outgoing documents the caller may see (access is checked inside the query)."""
 
@@ -60,10 +65,7 @@ class DocumentSearchView(APIView):
         query = form.cleaned_data.get("q") or ""
         if len(query) > MAX_QUERY_CHARS:
             raise DomainError("search.too_long", _("The search is too long: at most %(max)d characters.") % {"max": MAX_QUERY_CHARS})
-        try:
-            limit = int(request.query_params.get("limit", 20))
-        except ValueError:
-            raise DomainError("search.bad_request", _("limit must be a number.")) from None
+        limit = read_params(SearchLimitParams, request).get("limit") or 20
         scope = access.scope_of(request.user)  # type: ignore[arg-type]
         found = docsearch.search_documents(
             scope,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.forms import ShortText, read_query
 from chinhquyen.core.models import JobStatus
 from chinhquyen.core.ocr import retry_extraction
 from chinhquyen.documents import access
@@ -127,16 +128,21 @@ def search_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+class SearchBoxQuery(forms.Form):
+    q = ShortText(max_length=MAX_QUERY_CHARS)
+
+
 @require_GET
 @guarded
 def search_box(request: HttpRequest) -> HttpResponse:
     """The header box's results as you type (htmx): the eight newest matches, the last word a prefix."""
-    form = SearchForm({"q": request.GET.get("q", "")})
+    q = read_query(SearchBoxQuery, request.GET).get("q") or ""
+    form = SearchForm({"q": q})
     found, message = _run(request, form, limit=8, prefix=True, count=False)
     return render(
         request,
         "documents/search_box_results.html",
-        {"rows": [(r, url_of(r)) for r in found.results] if found else [], "message": message, "q": request.GET.get("q", "")[:200]},
+        {"rows": [(r, url_of(r)) for r in found.results] if found else [], "message": message, "q": q},
     )
 
 

@@ -22,19 +22,29 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chinhquyen.core import uploads
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.forms import read_query, require_valid
 from chinhquyen.core.models import JobProgress, JobStatus
 from chinhquyen.core.ocr import EXTRACT_KIND
 from chinhquyen.documents import access, exports, selectors, services
 from chinhquyen.documents import search as docsearch
 from chinhquyen.documents.access import Scope
 from chinhquyen.documents.forms import (
+    AgencyQuery,
+    AttachmentQuery,
     CompleteForm,
+    DecisionForm,
     DraftForm,
     ExtensionForm,
     IncomingForm,
+    IncomingListQuery,
     InstructForm,
-    PeriodForm,
+    NextStepForm,
+    OutgoingListQuery,
+    PassForm,
     PresentForm,
+    ReasonForm,
+    ReassignForm,
+    RegisterPrintQuery,
     ReviewForm,
     TextForm,
     VersionForm,
@@ -89,17 +99,14 @@ def guarded(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 # --- Incoming ------------------------------------------------------------------------------------
-def _incoming_filters(request: HttpRequest) -> selectors.IncomingFilters:
-    form = PeriodForm({"date_from": request.GET.get("from", ""), "date_to": request.GET.get("to", "")})
-    form.is_valid()
-    status = request.GET.get("status", "")
+def _incoming_filters(query: dict[str, Any]) -> selectors.IncomingFilters:
     return selectors.IncomingFilters(
-        status=status if status in IncomingStatus.values else "",
-        urgency=request.GET.get("urgency", "") if request.GET.get("urgency", "") in Urgency.values else "",
-        document_type=request.GET.get("type", "") if request.GET.get("type", "") in DocumentType.values else "",
-        date_from=form.cleaned_data.get("date_from"),
-        date_to=form.cleaned_data.get("date_to"),
-        q=request.GET.get("q", "")[:200],
+        status=query.get("status") or "",
+        urgency=query.get("urgency") or "",
+        document_type=query.get("type") or "",
+        date_from=query.get("from"),
+        date_to=query.get("to"),
+        q=query.get("q") or "",
     )
 
 
@@ -108,12 +115,15 @@ def _incoming_filters(request: HttpRequest) -> selectors.IncomingFilters:
 def incoming_list(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     names = selectors.incoming_lists_for(scope)
-    name = request.GET.get("list") or selectors.default_incoming_list(scope)
+    values = read_query(IncomingListQuery, request.GET)
+    name = values.get("list") or selectors.default_incoming_list(scope)
     if name not in names:
         name = names[0]
-    filters = _incoming_filters(request)
+    filters = _incoming_filters(values)
     parts, ordering = selectors.incoming_list_parts(scope, name, filters)
-    page = selectors.paginate_parts([qs.select_related("lead_unit", "lead_handler") for qs in parts], ordering, request.GET.get("cursor"))
+    page = selectors.paginate_parts(
+        [qs.select_related("lead_unit", "lead_handler") for qs in parts], ordering, values.get("cursor") or None
+    )
     query = request.GET.copy()
     query.pop("cursor", None)
     labels = _labels()
@@ -172,8 +182,9 @@ def register_incoming(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     agencies = scope.agencies_with(Role.CLERK)
     access.require(bool(agencies))
-    agency = Agency.objects.get(pk=int(request.POST.get("agency") or request.GET.get("agency") or agencies[0]))
-    access.require(agency.pk in agencies)
+    agency_id = read_query(AgencyQuery, request.POST).get("agency") or read_query(AgencyQuery, request.GET).get("agency") or agencies[0]
+    access.require(agency_id in agencies)
+    agency = Agency.objects.get(pk=agency_id)
     form = IncomingForm(request.POST or None, request.FILES or None)
     error: DomainError | None = None
     if request.method == "POST" and form.is_valid():
@@ -199,7 +210,7 @@ def register_incoming(request: HttpRequest) -> HttpResponse:
                 messages.warning(
                     request, _("Warning: a document with the same identifier or number, notation and issuer was already registered.")
                 )
-            if request.POST.get("next") == "another":
+            if read_query(NextStepForm, request.POST).get("next") == "another":
                 return redirect(reverse("documents:register_incoming") + f"?agency={agency.pk}")
             return redirect("documents:incoming_detail", pk=document.pk)
     issuers = list(Agency.objects.filter(valid_to__isnull=True).order_by("name").values_list("name", "code")[:500])
@@ -398,14 +409,14 @@ def incoming_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     scope = _scope(request)
     document = access.access_incoming(scope, pk)
     actor: Account = request.user  # type: ignore[assignment]
-    post = request.POST
     try:
         if action == "register":
             services.register_received_document(actor=actor, document=document)
         elif action == "reject":
-            exchange_wiring.reject_received(actor=actor, document=document, reason=post.get("reason", ""))
+            reason = require_valid(ReasonForm(request.POST)).cleaned_data["reason"]
+            exchange_wiring.reject_received(actor=actor, document=document, reason=reason)
         elif action == "present":
-            form = PresentForm(post)
+            form = PresentForm(request.POST)
             if not form.is_valid():
                 raise DomainError("invalid", _("Choose a leader."), fields={"leader": [_("Required.")]})
             leader = Account.objects.filter(pk=form.cleaned_data["leader"]).first()
@@ -414,12 +425,7 @@ def incoming_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.present_document(actor=actor, document=document, leader=leader, note=form.cleaned_data["note"])
         elif action == "instruct":
             units = {u.pk: u for u in Unit.objects.filter(agency_id=document.agency_id)}
-            people_ids = [int(x) for x in post.getlist("coordinators") if x.isdigit()]
-            instruct = InstructForm(
-                post,
-                units=[(k, v.name) for k, v in units.items()],
-                people=[(p, str(p)) for p in people_ids],
-            )
+            instruct = InstructForm(request.POST, units=[(k, v.name) for k, v in units.items()])
             if not instruct.is_valid():
                 raise DomainError("invalid", _("The instruction is not complete."), fields=dict(instruct.errors))
             data = instruct.cleaned_data
@@ -436,21 +442,21 @@ def incoming_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 due_date=data["due_date"],
             )
         elif action == "pass":
-            unit = Unit.objects.filter(pk=int(post.get("unit") or 0), agency_id=document.agency_id).first()
+            chosen = read_query(PassForm, request.POST).get("unit")
+            unit = Unit.objects.filter(pk=chosen, agency_id=document.agency_id).first() if chosen else None
             if unit is None:
                 raise DomainError("invalid", _("Choose a unit."))
             services.pass_to_unit(actor=actor, document=document, unit=unit)
         elif action == "reassign":
-            official = Account.objects.filter(pk=int(post.get("official") or 0)).first()
+            reassign = require_valid(ReassignForm(request.POST), message=_("Choose a person.")).cleaned_data
+            official = Account.objects.filter(pk=reassign["official"]).first()
             if official is None:
                 raise DomainError("invalid", _("Choose a person."))
-            period = PeriodForm({"date_from": post.get("due_date", ""), "date_to": post.get("due_date", "")})
-            period.is_valid()
             services.reassign_in_unit(
-                actor=actor, document=document, official=official, due_date=period.cleaned_data.get("date_from"), note=post.get("note", "")
+                actor=actor, document=document, official=official, due_date=reassign["due_date"], note=reassign["note"]
             )
         elif action in ("progress", "comment"):
-            text_form = TextForm(post)
+            text_form = TextForm(request.POST)
             if not text_form.is_valid():
                 raise DomainError("invalid", _("Write something first."), fields=dict(text_form.errors))
             if action == "progress":
@@ -463,14 +469,15 @@ def incoming_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 raise DomainError("invalid", _("Choose a file."))
             services.add_work_file(actor=actor, document=document, upload=upload)
         elif action == "extension":
-            ext = ExtensionForm(post)
+            ext = ExtensionForm(request.POST)
             if not ext.is_valid():
                 raise DomainError("invalid", _("Give the new deadline and the reason."), fields=dict(ext.errors))
             services.request_extension(actor=actor, document=document, until=ext.cleaned_data["until"], reason=ext.cleaned_data["reason"])
         elif action == "decide_extension":
-            services.decide_extension(actor=actor, document=document, grant=post.get("grant") == "1", note=post.get("note", ""))
+            decision = require_valid(DecisionForm(request.POST)).cleaned_data
+            services.decide_extension(actor=actor, document=document, grant=decision["grant"], note=decision["note"])
         elif action == "complete":
-            complete = CompleteForm(post, request.FILES)
+            complete = CompleteForm(request.POST, request.FILES)
             if not complete.is_valid():
                 raise DomainError("invalid", _("The form is not valid."), fields=dict(complete.errors))
             services.complete_document(
@@ -495,12 +502,12 @@ def incoming_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def outgoing_list(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     names = selectors.outgoing_lists_for(scope)
-    name = request.GET.get("list") or names[0]
+    values = read_query(OutgoingListQuery, request.GET)
+    name = values.get("list") or names[0]
     if name not in names:
         name = names[0]
-    status = request.GET.get("status", "")
-    qs, ordering = selectors.outgoing_list(scope, name, status if status in OutgoingStatus.values else "")
-    page = selectors.paginate(qs.select_related("drafter", "drafting_unit", "agency"), ordering, request.GET.get("cursor"))
+    qs, ordering = selectors.outgoing_list(scope, name, values.get("status") or "")
+    page = selectors.paginate(qs.select_related("drafter", "drafting_unit", "agency"), ordering, values.get("cursor") or None)
     query = request.GET.copy()
     query.pop("cursor", None)
     rows = [(d, services.issue_deadline(d) if d.status == OutgoingStatus.APPROVED else None) for d in page.rows]
@@ -525,8 +532,9 @@ def new_draft(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     agency_ids = scope.agency_ids
     access.require(bool(agency_ids))
-    agency = Agency.objects.get(pk=int(request.POST.get("agency") or request.GET.get("agency") or agency_ids[0]))
-    access.require(agency.pk in agency_ids)
+    agency_id = read_query(AgencyQuery, request.POST).get("agency") or read_query(AgencyQuery, request.GET).get("agency") or agency_ids[0]
+    access.require(agency_id in agency_ids)
+    agency = Agency.objects.get(pk=agency_id)
     choices = list(Agency.objects.filter(valid_to__isnull=True).exclude(pk=agency.pk).order_by("name").values_list("pk", "name")[:500])
     form = DraftForm(request.POST or None, request.FILES or None, agencies=choices)
     error: DomainError | None = None
@@ -544,7 +552,7 @@ def new_draft(request: HttpRequest) -> HttpResponse:
                 urgency=data["urgency"] or "",
                 secrecy=data["secrecy"] or "",
             )
-            if request.POST.get("submit") == "1":
+            if read_query(NextStepForm, request.POST).get("submit"):
                 services.submit_draft(actor=request.user, document=document)  # type: ignore[arg-type]
         except DomainError as exc:
             error = exc
@@ -610,6 +618,7 @@ def outgoing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     comment = ReviewForm(request.POST)
     comment.is_valid()
     text = comment.cleaned_data.get("comment", "") or ""
+    decision = read_query(DecisionForm, request.POST)
     try:
         if action == "submit":
             services.submit_draft(actor=actor, document=document)
@@ -619,15 +628,15 @@ def outgoing_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 raise DomainError("invalid", _("Choose a file."), fields=dict(form.errors))
             services.add_version(actor=actor, document=document, draft=form.cleaned_data["draft"], comment=form.cleaned_data["comment"])
         elif action == "review":
-            services.review_draft(actor=actor, document=document, accept=request.POST.get("accept") == "1", comment=text)
+            services.review_draft(actor=actor, document=document, accept=bool(decision.get("accept")), comment=text)
         elif action == "approve":
-            with signing_secret(request.POST.get("signing_secret", "")):  # the key's password or PIN: used once, never stored
-                services.approve_document(actor=actor, document=document, accept=request.POST.get("accept") == "1", comment=text)
+            with signing_secret(decision.get("signing_secret") or ""):  # the key's password or PIN: used once, never stored
+                services.approve_document(actor=actor, document=document, accept=bool(decision.get("accept")), comment=text)
         elif action == "issue":
-            with signing_secret(request.POST.get("signing_secret", "")):
+            with signing_secret(decision.get("signing_secret") or ""):
                 services.issue_document(actor=actor, document=document)
         elif action == "recall":
-            services.recall_document(actor=actor, document=document, reason=request.POST.get("reason", ""))
+            services.recall_document(actor=actor, document=document, reason=require_valid(ReasonForm(request.POST)).cleaned_data["reason"])
         elif action == "comment":
             form_text = TextForm(request.POST)
             if not form_text.is_valid():
@@ -649,7 +658,10 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A stored file: a download, or inline only for a PDF (sandboxed, never run: core.uploads.file_response)."""
     item = access.access_attachment(_scope(request), pk)
     return uploads.file_response(
-        item.file.open("rb"), filename=item.name, content_type=item.content_type, inline=request.GET.get("download") != "1"
+        item.file.open("rb"),
+        filename=item.name,
+        content_type=item.content_type,
+        inline=not read_query(AttachmentQuery, request.GET).get("download"),
     )
 
 
@@ -673,17 +685,13 @@ def register_print(request: HttpRequest, pk: int, kind: str, fmt: str) -> HttpRe
     register = access.access_register(_scope(request), pk)
     if kind not in exports.KINDS or fmt not in ("pdf", "xlsx"):
         raise DomainError("not_found", _("Unknown print."))
-    form = PeriodForm(
-        {"date_from": request.GET.get("from", ""), "date_to": request.GET.get("to", ""), "volume": request.GET.get("volume", "1")}
-    )
-    if not form.is_valid():
-        raise DomainError("documents.period_invalid", _("Give the period as dd/mm/yyyy."), fields=dict(form.errors))
+    period = require_valid(RegisterPrintQuery(request.GET), code="documents.period_invalid", message=_("Give the period as dd/mm/yyyy."))
     sheet = exports.build_sheet(
         register=register,
         kind=kind,
-        date_from=form.cleaned_data["date_from"],
-        date_to=form.cleaned_data["date_to"],
-        volume=form.cleaned_data["volume"] or 1,
+        date_from=period.cleaned_data["from"],
+        date_to=period.cleaned_data["to"],
+        volume=period.cleaned_data["volume"] or 1,
     )
     filename = f"so-{kind}-{register.pk}-{sheet.date_from:%Y%m%d}-{sheet.date_to:%Y%m%d}.{fmt}"
     if fmt == "pdf":

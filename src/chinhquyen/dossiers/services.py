@@ -29,6 +29,7 @@ from chinhquyen.core import uploads
 from chinhquyen.core.audit import record_event
 from chinhquyen.core.errors import DomainError, NotFound
 from chinhquyen.core.folding import nfc
+from chinhquyen.core.validation import MAX_AMOUNT, MAX_COUNT, bounded_int, clean_text
 from chinhquyen.dossiers import clock, timing
 from chinhquyen.dossiers.access import current_step, require_counter_officer_of
 from chinhquyen.dossiers.models import (
@@ -69,6 +70,8 @@ FORMS_2025_FROM = dt.date(2025, 7, 1)
 _CITIZEN_ID_RE = re.compile(r"^(\d{12}|\d{9})$")
 _TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: The longest reason or note an official types (a Vietnamese page of text).
+MAX_NOTE = 4000
 
 
 # --- input ----------------------------------------------------------------------------------------
@@ -108,7 +111,17 @@ class IntakeResult:
     warnings: list[str] = field(default_factory=list)
 
 
+def _note(value: str, field: str = "reason") -> str:
+    """A reason or a note typed by a person: no control characters, at most `MAX_NOTE` characters."""
+    return clean_text(value, field=field, max_length=MAX_NOTE, code="dossier.text_invalid")
+
+
 def _check_applicant(applicant: ApplicantData) -> ApplicantData:
+    # The columns' bounds (models.Dossier) checked here, not by PostgreSQL (issue 16: a NUL byte or
+    # a 20,000-character name came back as a 500).
+    bounded = {"name": 255, "id_number": 20, "phone": 20, "email": 254, "address": 500}
+    for attribute, limit in bounded.items():
+        clean_text(getattr(applicant, attribute), field=f"applicant.{attribute}", max_length=limit, code="dossier.applicant_invalid")
     name = nfc(applicant.name).strip()
     id_number = re.sub(r"\s", "", applicant.id_number or "")
     errors: dict[str, list[str]] = {}
@@ -401,11 +414,11 @@ def _check_components(version: ProcedureVersion, components: list[ComponentData]
                 _("Component %(id)s is not one of this procedure's required components.") % {"id": item.component_id},
                 fields={"components": [_("Unknown component.")]},
             )
-        if item.originals < 0 or item.copies < 0:
+        if not all(isinstance(n, int) and 0 <= n <= MAX_COUNT for n in (item.originals, item.copies)):
             raise DomainError(
                 "dossier.component_invalid",
-                _("Numbers of originals and copies cannot be negative."),
-                fields={"components": [_("Negative.")]},
+                _("Numbers of originals and copies are whole numbers from 0 to 10,000."),
+                fields={"components": [_("Out of range.")]},
             )
         given[item.component_id] = item
     missing = [
@@ -515,6 +528,10 @@ def _intake(
         )
     if channel not in Channel.values:
         raise DomainError("dossier.channel_invalid", _("Unknown channel."), fields={"channel": [_("Unknown.")]})
+    if return_method not in ReturnMethod.values:
+        raise DomainError(
+            "dossier.return_method_invalid", _("Unknown way of returning the result."), fields={"return_method": [_("Unknown.")]}
+        )
     if channel == Channel.ONLINE and version.online_mode == OnlineMode.NONE:
         raise DomainError("dossier.not_online", _("Procedure %(code)s is not offered online.") % {"code": procedure.code})
     applicant = _check_applicant(applicant)
@@ -693,6 +710,7 @@ def receive_submitted_dossier(*, officer: Account, dossier: Dossier, note: str =
     and SMS. Raises `permission_denied` (not a counter officer of the receiving agency),
     `dossier.wrong_state`, `dossier.closed`.
     """
+    note = _note(note, "note")
     with transaction.atomic():
         dossier = _lock(dossier)
         require_counter_officer_of(officer, dossier.receiving_agency)
@@ -758,6 +776,8 @@ def hand_over(
     plan's allotment on the receiving agency's calendar. Raises `dossier.closed`,
     `dossier.wrong_state`, `dossier.no_next_step`.
     """
+    note = _note(note, "note")
+    to_role = clean_text(to_role, field="to_role", max_length=40, code="dossier.text_invalid")
     with transaction.atomic():
         dossier = _lock(dossier)
         old_status = _move(dossier, "hand_over")
@@ -793,8 +813,11 @@ def request_supplement(*, officer: Account, dossier: Dossier, items: list[str], 
     supplement request as late (STANDARDS §13.1.2 indicator 2.1, §13.7.4) — the officer is warned.
     Raises `dossier.closed`, `dossier.wrong_state`, `dossier.reason_missing`.
     """
-    reason = (reason or "").strip()
-    items = [nfc(i).strip() for i in items if i and i.strip()]
+    reason = _note(reason)
+    if len(items) > 100:
+        raise DomainError("dossier.text_invalid", _("At most 100 missing papers in one request."), fields={"items": [_("Too many.")]})
+    items = [clean_text(i, field="items", max_length=500, code="dossier.text_invalid") for i in items]
+    items = [i for i in items if i]
     if not reason and not items:
         raise DomainError("dossier.reason_missing", _("Say what is missing and why."), fields={"reason": [_("Required.")]})
     with transaction.atomic():
@@ -885,6 +908,7 @@ def _supplement_arrived(
     scans: dict[int, uploads.CheckedUpload],
 ) -> Dossier:
     """In the caller's transaction, on the locked dossier: end the pause, keep the papers, move on."""
+    note = _note(note, "note")
     received = dossier.is_received
     old_status = _move(dossier, "receive_supplement" if received else "resubmit")
     at = clock.now()
@@ -948,8 +972,8 @@ def _supplement_arrived(
 
 def request_payment(*, officer: Account, dossier: Dossier, amount: int, reason: str = "") -> Pause:
     """National status 6: the clock stops until the fees are paid (reported as a suspension, §3.4)."""
-    if amount <= 0:
-        raise DomainError("dossier.amount_invalid", _("The amount must be positive."), fields={"amount": [_("Must be positive.")]})
+    bounded_int(amount, field="amount", min_value=1, max_value=MAX_AMOUNT, code="dossier.amount_invalid")
+    reason = _note(reason)
     with transaction.atomic():
         dossier = _lock(dossier)
         old_status = _move(dossier, "request_payment")
@@ -965,8 +989,7 @@ def request_payment(*, officer: Account, dossier: Dossier, amount: int, reason: 
 
 def record_payment(*, officer: Account, dossier: Dossier, amount: int, method: str, paid_at: dt.datetime | None = None) -> FeePayment:
     """Record fees paid (amount, when, how); ends a payment pause if there is one."""
-    if amount <= 0:
-        raise DomainError("dossier.amount_invalid", _("The amount must be positive."), fields={"amount": [_("Must be positive.")]})
+    bounded_int(amount, field="amount", min_value=1, max_value=MAX_AMOUNT, code="dossier.amount_invalid")
     if method not in PaymentMethod.values:
         raise DomainError("dossier.payment_method_invalid", _("Unknown payment method."), fields={"method": [_("Unknown.")]})
     with transaction.atomic():
@@ -994,7 +1017,7 @@ def apologize_and_extend(*, officer: Account, dossier: Dossier, new_due_at: dt.d
 
     Raises `dossier.apology_twice`, `dossier.reason_missing`, `dossier.due_not_later`, `dossier.closed`.
     """
-    reason = (reason or "").strip()
+    reason = _note(reason)
     if not reason:
         raise DomainError("dossier.reason_missing", _("Give the reason for the delay."), fields={"reason": [_("Required.")]})
     with transaction.atomic():
@@ -1069,7 +1092,7 @@ def raise_apology_prompts(*, agency_ids: Iterable[int] | None = None) -> list[Do
 def _close(
     dossier: Dossier, action: str, officer: Account | None, reason: str, audit_action: str, notify_kind: str = "", text: str = ""
 ) -> Dossier:
-    reason = (reason or "").strip()
+    reason = _note(reason)
     if not reason:
         raise DomainError("dossier.reason_missing", _("Give the reason."), fields={"reason": [_("Required.")]})
     with transaction.atomic():
@@ -1223,6 +1246,7 @@ def _compute_timeliness(dossier: Dossier, at: dt.datetime) -> None:
 
 def mark_result_ready(*, officer: Account, dossier: Dossier, note: str = "") -> Dossier:
     """National status 9: the result is ready. Completion time, timeliness (per dossier and step), notification."""
+    note = _note(note, "note")
     with transaction.atomic():
         dossier = _lock(dossier)
         old_status = _move(dossier, "mark_result_ready")
@@ -1273,6 +1297,7 @@ def return_result(*, officer: Account, dossier: Dossier, method: str = ReturnMet
     """National status 10: the result was handed to the applicant (counter, post, or online for full-online procedures)."""
     if method not in ReturnMethod.values:
         raise DomainError("dossier.return_method_invalid", _("Unknown way of returning the result."), fields={"method": [_("Unknown.")]})
+    note = _note(note, "note")
     with transaction.atomic():
         dossier = _lock(dossier)
         if method == ReturnMethod.ONLINE and dossier.version.online_mode != OnlineMode.FULL:
@@ -1301,6 +1326,7 @@ def rate_dossier(*, dossier: Dossier, level: str, comment: str = "") -> Rating:
     """The applicant's rating after the result (very satisfied … not satisfied), once."""
     if level not in RatingLevel.values:
         raise DomainError("dossier.rating_invalid", _("Unknown rating."), fields={"level": [_("Unknown.")]})
+    comment = clean_text(comment, field="comment", max_length=2000, code="dossier.text_invalid")
     with transaction.atomic():
         dossier = _lock(dossier)
         if dossier.status not in (DossierStatus.RESULT_READY, DossierStatus.RETURNED):

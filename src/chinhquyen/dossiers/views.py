@@ -17,10 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chinhquyen.core import uploads
 from chinhquyen.core.errors import DomainError, NotFound, PermissionDenied
+from chinhquyen.core.forms import read_query, require_valid
 from chinhquyen.core.ratelimit import RateLimited
 from chinhquyen.dossiers import printing, selectors, throttling
 from chinhquyen.dossiers.access import access_dossier_for_officer, counter_agencies, require_one_stop_official, scope_of
 from chinhquyen.dossiers.actions import ACTIONS, allowed_actions, perform_action
+from chinhquyen.dossiers.forms import ActionForm, CounterIntakeForm, PrintQuery, SearchQuery, StatisticsQuery, TrackingQuery
 from chinhquyen.dossiers.models import ApplicantKind, FormSet, PaymentMethod, ReturnMethod
 from chinhquyen.dossiers.services import ApplicantData, ComponentData, receive_dossier
 from chinhquyen.organizations.models import Account, Agency
@@ -43,7 +45,7 @@ def procedure_search_fragment(request: HttpRequest) -> HttpResponse:
         require_one_stop_official(_official(request))
     except DomainError as exc:
         return _error(request, exc)
-    q = request.GET.get("q", "")
+    q = read_query(SearchQuery, request.GET).get("q", "")
     procedures = list(search_procedures(q=q, limit=10)) if q.strip() else []
     return render(request, "dossiers/_procedure_options.html", {"procedures": procedures, "q": q})
 
@@ -66,7 +68,7 @@ def components_fragment(request: HttpRequest) -> HttpResponse:
         require_one_stop_official(_official(request))
     except DomainError as exc:
         return _error(request, exc)
-    return render(request, "dossiers/_components.html", _components_context(request.GET.get("procedure", "")))
+    return render(request, "dossiers/_components.html", _components_context(read_query(SearchQuery, request.GET).get("procedure", "")))
 
 
 @require_http_methods(["GET", "POST"])
@@ -82,43 +84,38 @@ def counter_view(request: HttpRequest) -> HttpResponse:
         "data": request.POST.dict(),
     }
     if request.method == "POST":
-        data = request.POST
-        agency = next((a for a in agencies if str(a.pk) == data.get("receiving_agency")), agencies[0])
-        code = data.get("procedure_code", "").strip()
-        components = []
-        for key in data:
-            if key.startswith("component_") and key.count("_") == 1:
-                component_id = int(key.split("_")[1]) if key.split("_")[1].isdigit() else None
-                components.append(
-                    ComponentData(
-                        component_id,
-                        int(data.get(f"originals_{component_id}") or 0),
-                        int(data.get(f"copies_{component_id}") or 0),
-                        request.FILES.get(f"file_{component_id}"),
-                    )
-                )
-        applicant = ApplicantData(
-            name=data.get("applicant_name", ""),
-            id_number=data.get("applicant_id_number", ""),
-            phone=data.get("applicant_phone", ""),
-            email=data.get("applicant_email", ""),
-            address=data.get("applicant_address", ""),
-            kind=data.get("applicant_kind", ApplicantKind.CITIZEN),
-        )
+        form = CounterIntakeForm(request.POST)
+        code = ""  # only a cleaned code reaches a query (a NUL byte is a DataError on PostgreSQL)
         try:
+            values = require_valid(form).cleaned_data
+            code = values["procedure_code"].strip()
+            agency = next((a for a in agencies if a.pk == values["receiving_agency"]), agencies[0])
+            components = [
+                ComponentData(component_id, originals, copies, request.FILES.get(f"file_{component_id}"))
+                for component_id, originals, copies in values["components"]
+            ]
+            applicant = ApplicantData(
+                name=values["applicant_name"],
+                id_number=values["applicant_id_number"],
+                phone=values["applicant_phone"],
+                email=values["applicant_email"],
+                address=values["applicant_address"],
+                kind=values["applicant_kind"],
+            )
             result = receive_dossier(
                 officer=official,
                 procedure_code=code,
                 applicant=applicant,
                 components=components,
                 receiving_agency=agency,
-                competent_agency_code=data.get("competent_agency", ""),
-                return_method=data.get("return_method", ReturnMethod.COUNTER),
+                competent_agency_code=values["competent_agency"],
+                return_method=values["return_method"],
             )
         except DomainError as exc:
+            code = code or (form.cleaned_data.get("procedure_code") or "").strip()
             context.update(_components_context(code))
             context["error"] = exc
-            context["ticked"] = {k.split("_")[1] for k in data if k.startswith("component_")}
+            context["ticked"] = {k.split("_")[1] for k in form.data if k.startswith("component_")}
             return render(request, "dossiers/counter.html", context, status=400)
         for warning in result.warnings:
             messages.warning(request, warning)
@@ -193,7 +190,8 @@ def dossier_action_view(request: HttpRequest, code: str, action: str) -> HttpRes
     if action not in ACTIONS:
         return _error(request, NotFound("dossier.unknown_action", _("Unknown action.")))
     try:
-        dossier = perform_action(official=official, dossier=dossier, action=action, data=request.POST, files=request.FILES)
+        values = require_valid(ActionForm(request.POST)).cleaned_data
+        dossier = perform_action(official=official, dossier=dossier, action=action, data=values, files=request.FILES)
     except DomainError as exc:
         context = _detail_context(official, dossier)
         context.update({"error": exc, "failed_action": action, "data": request.POST})
@@ -213,21 +211,15 @@ def dossier_form_view(request: HttpRequest, code: str, form: str) -> HttpRespons
             raise DomainError(
                 "dossier.not_received", _("Dossier %(code)s has not been received yet: it has no receipt.") % {"code": dossier.code}
             )
-        pdf = printing.render_pdf(form, dossier=dossier, form_set=request.GET.get("set") or None)
+        pdf = printing.render_pdf(form, dossier=dossier, form_set=read_query(PrintQuery, request.GET).get("set") or None)
     except DomainError as exc:
         return _error(request, exc)
     return uploads.file_response(pdf, filename=f"{dossier.code}-{form}.pdf", content_type="application/pdf", inline=True)
 
 
 # --- statistics -------------------------------------------------------------------------------------
-def _period(request: HttpRequest) -> tuple[dt.date | None, dt.date | None]:
-    def parse(value: str | None) -> dt.date | None:
-        try:
-            return dt.date.fromisoformat(value) if value else None
-        except ValueError:
-            return None
-
-    return parse(request.GET.get("from")), parse(request.GET.get("to"))
+def _period(query: dict[str, Any]) -> tuple[dt.date | None, dt.date | None]:
+    return query.get("from"), query.get("to")
 
 
 @require_GET
@@ -237,10 +229,9 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
         require_one_stop_official(official)
     except DomainError as exc:
         return _error(request, exc)
-    group_by = request.GET.get("by", "agency")
-    if group_by not in selectors.GROUPS:
-        group_by = "agency"
-    date_from, date_to = _period(request)
+    query = read_query(StatisticsQuery, request.GET)
+    group_by = query.get("by") or "agency"
+    date_from, date_to = _period(query)
     rows = selectors.dossier_statistics(official=official, group_by=group_by, date_from=date_from, date_to=date_to)
     context = {
         "rows": rows,
@@ -287,8 +278,9 @@ def statistics_export_view(request: HttpRequest) -> HttpResponse:
         require_one_stop_official(official)
     except DomainError as exc:
         return _error(request, exc)
-    group_by = request.GET.get("by", "agency") if request.GET.get("by") in selectors.GROUPS else "agency"
-    date_from, date_to = _period(request)
+    query = read_query(StatisticsQuery, request.GET)
+    group_by = query.get("by") or "agency"
+    date_from, date_to = _period(query)
     rows = selectors.dossier_statistics(official=official, group_by=group_by, date_from=date_from, date_to=date_to)
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -309,12 +301,13 @@ def tracking_book_view(request: HttpRequest) -> HttpResponseBase:
     official = _official(request)
     try:
         scope = require_one_stop_official(official)
-        agency_id = int(request.GET.get("agency") or next(iter(sorted(scope.counter | scope.leader)), 0))
+        query = read_query(StatisticsQuery, request.GET)
+        agency_id = query.get("agency") or next(iter(sorted(scope.counter | scope.leader)), 0)
         if agency_id not in scope.counter | scope.leader:
             raise NotFound("not_found", _("You keep no tracking book for this agency."))
-    except (DomainError, ValueError) as exc:
-        return _error(request, exc if isinstance(exc, DomainError) else DomainError("invalid", _("Choose an agency.")))
-    date_from, date_to = _period(request)
+    except DomainError as exc:
+        return _error(request, exc)
+    date_from, date_to = _period(query)
     today = selectors.clock.now().date()
     date_from = date_from or today.replace(day=1)
     date_to = date_to or today
@@ -330,8 +323,8 @@ def tracking_book_view(request: HttpRequest) -> HttpResponseBase:
 @require_GET
 def public_tracking_view(request: HttpRequest) -> HttpResponse:
     """The page the receipt's QR code opens: code prefilled, the applicant types their ID number."""
-    code = request.GET.get("code", "").strip()[:60]
-    id_number = request.GET.get("id_number", "").strip()[:20]
+    query = read_query(TrackingQuery, request.GET)  # a NUL byte never reaches PostgreSQL
+    code, id_number = (query.get("code") or "").strip()[:60], (query.get("id_number") or "").strip()[:20]
     searched = bool(code and id_number)
     if searched and not throttling.allow_address(request):
         return render(request, "dossiers/public_tracking.html", {"code": code, "throttled": True}, status=429)

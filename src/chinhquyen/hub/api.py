@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from chinhquyen.core.api.params import IdParam, read_params
 from chinhquyen.hub import services
 from chinhquyen.hub.auth import HubAuthentication
 from chinhquyen.hub.models import Connector, Delivery, HubAgency
@@ -91,11 +92,18 @@ class HubAgencySerializer(serializers.Serializer[HubAgency]):
         }
 
 
+class MailboxParams(serializers.Serializer):  # type: ignore[type-arg]
+    message_type = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    limit = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000)  # the service keeps 1–500
+    before = IdParam()
+
+
+def _params(request: Request) -> dict[str, Any]:
+    return read_params(MailboxParams, request)
+
+
 def _limit(request: Request) -> int:
-    try:
-        return int(request.query_params.get("limit", 100))
-    except ValueError:
-        return 100
+    return int(_params(request).get("limit") or 100)
 
 
 class HubView(APIView):
@@ -169,7 +177,7 @@ class ReceivedListView(HubView):
     )
     def get(self, request: Request) -> Response:
         items = services.mailbox(
-            connector=self.connector(request), message_type=request.query_params.get("message_type") or None, limit=_limit(request)
+            connector=self.connector(request), message_type=_params(request).get("message_type") or None, limit=_limit(request)
         )
         return Response({"results": HubDeliverySerializer(items, many=True).data})  # type: ignore[arg-type] # many=True takes a list
 
@@ -189,7 +197,7 @@ class ReceivedBatchView(HubView):
     )
     def get(self, request: Request) -> HttpResponse:
         items = services.mailbox(
-            connector=self.connector(request), message_type=request.query_params.get("message_type") or None, limit=_limit(request)
+            connector=self.connector(request), message_type=_params(request).get("message_type") or None, limit=_limit(request)
         )
         contents = services.mailbox_contents(items)
         listed = [item for item in items if item.pk in contents]
@@ -414,12 +422,12 @@ class SentView(HubView):
         },
     )
     def get(self, request: Request) -> Response:
-        before = request.query_params.get("before")
+        params = _params(request)
         items = services.sent(
             connector=self.connector(request),
-            message_type=request.query_params.get("message_type") or None,
+            message_type=params.get("message_type") or None,
             limit=_limit(request),
-            before=int(before) if before and before.isdigit() else None,
+            before=params.get("before"),
         )
         return Response({"results": HubSentSerializer(items, many=True).data, "next_before": items[-1].pk if items else None})  # type: ignore[arg-type] # many=True takes a list
 

@@ -8,6 +8,8 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chinhquyen.core.forms import ShortText
+
 #: Base letters of the Vietnamese (Latin) alphabet, spaces, apostrophes, hyphens and dots (after NFD).
 _NAME_RE = re.compile(r"^[A-Za-zĐđ\s'.\-]+$")
 #: The combining marks Vietnamese uses: tones (grave, acute, tilde, hook, dot below), circumflex, breve, horn.
@@ -124,3 +126,33 @@ class ApplicantForm(forms.Form):
         if value and value > timezone.localdate():
             raise forms.ValidationError(_("The date of birth cannot be in the future."))
         return value
+
+
+class DraftValuesForm(forms.Form):
+    """What an applicant typed into a draft, kept as typed (even when the ApplicantForm refuses it)
+    but bounded: a NUL byte or an overlong value is not kept (ADR 0041)."""
+
+    name = ShortText(max_length=300)
+    id_number = ShortText(max_length=30)
+    birth_date = ShortText(max_length=20)
+    phone = ShortText(max_length=30)
+    email = ShortText(max_length=254)
+    address = ShortText(max_length=500)
+    agency = ShortText(max_length=40)
+    action = forms.ChoiceField(choices=[("save", "save"), ("continue", "continue")], required=False)
+
+
+class RatingForm(forms.Form):
+    level = ShortText(max_length=20)
+    comment = ShortText(max_length=2000)
+
+
+class SupplementNoteForm(forms.Form):
+    note = forms.CharField(required=False, strip=False)  # its length is checked by the page, with its own message
+
+
+class MyDossierQuery(forms.Form):
+    pass
+
+
+MyDossierQuery.base_fields["bo-sung"] = ShortText(max_length=10)

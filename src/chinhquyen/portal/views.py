@@ -27,6 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from chinhquyen.core import ratelimit, uploads
 from chinhquyen.core.errors import DomainError, NotFound
 from chinhquyen.core.folding import fold
+from chinhquyen.core.forms import read_query, require_valid
 from chinhquyen.dossiers import access as dossier_access
 from chinhquyen.dossiers import selectors as dossier_selectors
 from chinhquyen.dossiers import services as dossier_services
@@ -423,7 +424,7 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
     context["rateable"] = dossier.status in (DossierStatus.RESULT_READY, DossierStatus.RETURNED) and not dossier_selectors.is_rated(dossier)
     context["rating_levels"] = RatingLevel.choices
     context.update(_supplement_context(dossier))
-    context["supplement_sent"] = request.GET.get("bo-sung") == "da-gui"
+    context["supplement_sent"] = read_query(forms.MyDossierQuery, request.GET).get("bo-sung") == "da-gui"
     return render(request, "portal/my_dossier.html", context)
 
 
@@ -456,8 +457,11 @@ def answer_supplement(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("portal:my_dossier", code=dossier.code)
     context = _supplement_context(dossier)
     errors: dict[str, str] = {}
-    note = request.POST.get("note", "")
-    if len(note) > SUPPLEMENT_NOTE_MAX:
+    note_form = forms.SupplementNoteForm(request.POST)
+    note = note_form.cleaned_data.get("note", "") if note_form.is_valid() else ""
+    if not note_form.is_valid():
+        errors["supplement-note"] = str(next(iter(note_form.errors.values()))[0])
+    elif len(note) > SUPPLEMENT_NOTE_MAX:
         errors["supplement-note"] = _("The note is too long: at most %(max)s characters.") % {"max": SUPPLEMENT_NOTE_MAX}
     components = []
     for slot in context.get("supplement_slots", []):
@@ -492,7 +496,8 @@ def result_download(request: HttpRequest, code: str) -> HttpResponseBase:
 def rate(request: HttpRequest, code: str) -> HttpResponse:
     dossier = _own_dossier(request, code)
     try:
-        dossier_services.rate_dossier(dossier=dossier, level=request.POST.get("level", ""), comment=request.POST.get("comment", ""))
+        rating = require_valid(forms.RatingForm(request.POST)).cleaned_data
+        dossier_services.rate_dossier(dossier=dossier, level=rating["level"], comment=rating["comment"])
     except DomainError as exc:
         context = _dossier_context(dossier)
         context.update({"rateable": True, "rating_levels": RatingLevel.choices, "rating_error": exc.message})
@@ -550,8 +555,9 @@ def draft_view(request: HttpRequest, pk: int) -> HttpResponse:
     saved = False
     if request.method == "POST":
         valid = form.is_valid()
-        typed = {name: request.POST.get(name, "") for name in form.fields}
-        agency_code = request.POST.get("agency", "")
+        values = read_query(forms.DraftValuesForm, request.POST)
+        typed = {name: values.get(name) or "" for name in form.fields}
+        agency_code = values.get("agency") or ""
         if len(instances) > 1 and agency_code not in {i.agency.code for i in instances}:
             upload_errors["agency"] = _("Choose the agency that will handle your dossier.")
         typed["agency"] = agency_code
@@ -567,7 +573,7 @@ def draft_view(request: HttpRequest, pk: int) -> HttpResponse:
             except DomainError as exc:
                 upload_errors[slot["field"]] = exc.message
         draft.save()
-        if request.POST.get("action") == "continue":
+        if values.get("action") == "continue":
             for slot in _slots(draft, version):
                 if slot["component"].mandatory and slot["file"] is None and slot["field"] not in upload_errors:
                     upload_errors[slot["field"]] = _("Upload this paper: it is required.")

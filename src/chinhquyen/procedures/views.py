@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.forms import ShortText, read_query
 from chinhquyen.core.models import JobProgress
 from chinhquyen.organizations.access import require_province_admin
 from chinhquyen.procedures.access import access_import_job_for_official, access_procedure_for_official, require_official
@@ -27,13 +28,17 @@ def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return render(request, "core/error.html", {"error": exc}, status=exc.status)
 
 
+class ProcedureSearchQuery(forms.Form):
+    q = ShortText(max_length=200)
+
+
 @require_GET
 def procedure_list_view(request: HttpRequest) -> HttpResponse:
     try:
         require_official(request.user)  # type: ignore[arg-type]
     except DomainError as exc:
         return _error(request, exc)
-    q = request.GET.get("q", "")
+    q = read_query(ProcedureSearchQuery, request.GET).get("q") or ""
     procedures = list(search_procedures(q=q, limit=100))
     return render(request, "procedures/list.html", {"procedures": procedures, "q": q})
 

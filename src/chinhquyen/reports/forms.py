@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chinhquyen.core.forms import IdField
 from chinhquyen.reports.models import COUNTS
 
 
@@ -22,3 +23,23 @@ class SurveyForm(forms.Form):
     directives_published = forms.IntegerField(label=_("Of them, published on the agency's web portal"), required=False)
     iso_9001 = forms.BooleanField(label=_("Quality management system to TCVN ISO 9001:2015 in force"), required=False)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReportQuery(forms.Form):
+    """What the dashboards read from the query string (ADR 0041): a malformed value is ignored."""
+
+    year = forms.IntegerField(min_value=2000, max_value=2100, required=False)
+    month = forms.IntegerField(min_value=1, max_value=12, required=False)
+    roll_up = forms.BooleanField(required=False)
+    rank = forms.CharField(max_length=40, required=False)
+    agency = IdField()
+    part = forms.ChoiceField(choices=[("numerator", "numerator"), ("all", "all")], required=False)
+    saved = forms.IntegerField(min_value=2000, max_value=2100, required=False)
+
+
+class PublicQuery(forms.Form):
+    """The public page's `?chi-tieu=<code>` and `?dinh-dang=csv|json`."""
+
+
+PublicQuery.base_fields["chi-tieu"] = forms.CharField(max_length=40, required=False)
+PublicQuery.base_fields["dinh-dang"] = forms.ChoiceField(choices=[("csv", "csv"), ("json", "json")], required=False)

@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from chinhquyen.core.errors import DomainError, NotFound, PermissionDenied
+from chinhquyen.core.forms import read_query
 from chinhquyen.core.records import RecordList, list_records
 from chinhquyen.organizations.models import Account
 from chinhquyen.reports import access, charts, indicators, selectors
+from chinhquyen.reports.forms import PublicQuery, ReportQuery
 from chinhquyen.reports.indicators import Period
 
 #: The columns of the province's table and the default ranking.
@@ -33,18 +35,11 @@ def _error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 def _period(request: HttpRequest) -> tuple[Period, int, int | None]:
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-        if not 2000 <= year <= today.year:
-            year = today.year
-    except ValueError:
+    query = read_query(ReportQuery, request.GET)
+    year = query.get("year") or today.year
+    if not 2000 <= year <= today.year:
         year = today.year
-    try:
-        month = int(request.GET.get("month") or 0) or None
-        if month is not None and not 1 <= month <= 12:
-            month = None
-    except ValueError:
-        month = None
+    month = query.get("month") or None
     return (Period.month(year, month) if month else Period.year(year)), year, month
 
 
@@ -55,7 +50,7 @@ def _context(request: HttpRequest, period: Period, year: int, month: int | None)
         "month": month,
         "years": list(range(timezone.localdate().year, timezone.localdate().year - 6, -1)),
         "months": list(range(1, 13)),
-        "roll_up": request.GET.get("roll_up") == "1",
+        "roll_up": bool(read_query(ReportQuery, request.GET).get("roll_up")),
         "cache_minutes": selectors.cache_seconds() // 60,
         "groups": indicators.GROUP_TITLES,
     }
@@ -110,7 +105,7 @@ def province_view(request: HttpRequest) -> HttpResponse:
     period, year, month = _period(request)
     context = _context(request, period, year, month)
     roll_up = context["roll_up"]
-    rank_code = request.GET.get("rank") or DEFAULT_RANK
+    rank_code = read_query(ReportQuery, request.GET).get("rank") or DEFAULT_RANK
     if rank_code not in indicators.REGISTRY:
         rank_code = DEFAULT_RANK
     rank = indicators.get(rank_code)
@@ -187,21 +182,22 @@ def records_view(request: HttpRequest, code: str) -> HttpResponse:
     except LookupError:
         return _error(request, NotFound("reports.indicator_unknown", access.UNKNOWN_INDICATOR))
     agency_ids: list[int] | None
+    query = ReportQuery(request.GET)
     try:
-        if request.GET.get("agency"):
-            agency_ids = [access.access_agency_for_viewer(official=official, agency_id=int(request.GET["agency"])).pk]
+        if not query.is_valid() and "agency" in query.errors:
+            raise NotFound("reports.agency_unknown", access.UNKNOWN_AGENCY)
+        if query.cleaned_data.get("agency"):
+            agency_ids = [access.access_agency_for_viewer(official=official, agency_id=query.cleaned_data["agency"]).pk]
         else:
             access.require_province(official)
             agency_ids = None
-    except ValueError:
-        return _error(request, DomainError("reports.agency_unknown", access.UNKNOWN_AGENCY))
     except DomainError as exc:
         return _error(request, exc)
     period, year, month = _period(request)
     context = _context(request, period, year, month)
     if context["roll_up"] and agency_ids is not None:
         agency_ids = selectors.expand(agency_ids, selectors.successor_map())
-    part = "all" if request.GET.get("part") == "all" else "numerator"
+    part = "all" if query.cleaned_data.get("part") == "all" else "numerator"
     queryset = indicator.records(agency_ids, period, part)
     # Listed by the records' own app with its access rules: a record the viewer may not open in
     # that app's pages is counted, never named (issue 16 §4, ADR 0038).
@@ -235,11 +231,12 @@ def public_view(request: HttpRequest) -> HttpResponse:
     `?chi-tieu=<code>` shows a definition, `?dinh-dang=csv|json` gives the open data."""
     from chinhquyen.reports import exports
 
-    if request.GET.get("chi-tieu"):
-        return definition_view(request, request.GET["chi-tieu"])
-    if request.GET.get("dinh-dang") == "csv":
+    public = read_query(PublicQuery, request.GET)
+    if public.get("chi-tieu"):
+        return definition_view(request, public["chi-tieu"])
+    if public.get("dinh-dang") == "csv":
         return exports.open_data_csv_view(request)
-    if request.GET.get("dinh-dang") == "json":
+    if public.get("dinh-dang") == "json":
         return exports.open_data_json_view(request)
     period, year, month = _period(request)
     context = _context(request, period, year, month)
@@ -266,7 +263,8 @@ def survey_view(request: HttpRequest) -> HttpResponse:
     agencies = access.surveyed_agencies(official)
     if not agencies:
         return _error(request, PermissionDenied("permission_denied", access.ADMIN_ONLY))
-    chosen = next((a for a in agencies if str(a.pk) == (request.POST.get("agency") or request.GET.get("agency"))), agencies[0])
+    wanted = read_query(ReportQuery, request.POST).get("agency") or read_query(ReportQuery, request.GET).get("agency")
+    chosen = next((a for a in agencies if a.pk == wanted), agencies[0])
     this_year = timezone.localdate().year
     error = None
     if request.method == "POST":
@@ -302,6 +300,6 @@ def survey_view(request: HttpRequest) -> HttpResponse:
             "agencies": agencies,
             "agency": chosen,
             "history": services.survey_history(chosen),
-            "saved": request.GET.get("saved"),
+            "saved": read_query(ReportQuery, request.GET).get("saved"),
         },
     )

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chinhquyen.core.errors import DomainError
+from chinhquyen.core.forms import read_query
 from chinhquyen.organizations.access import require_province_admin
 from chinhquyen.workdays import engine, services
-from chinhquyen.workdays.forms import DayKindForm
+from chinhquyen.workdays.forms import DayKindForm, DayQuery, YearActionForm
 from chinhquyen.workdays.models import MAX_YEAR, MIN_YEAR, CalendarYear, HolidayKind
 from chinhquyen.workdays.selectors import month_grid, year_days
 
@@ -53,7 +54,7 @@ def year_view(request: HttpRequest, year: int) -> HttpResponse:
     form = DayKindForm(request.POST or None)
     error: DomainError | None = None
     if request.method == "POST":
-        action = request.POST.get("action", "set_day")
+        action = read_query(YearActionForm, request.POST).get("action") or "set_day"
         try:
             if action == "confirm":
                 services.confirm_year(year=year, actor=request.user)
@@ -86,12 +87,9 @@ def year_view(request: HttpRequest, year: int) -> HttpResponse:
                 if name in form.fields:
                     for problem in problems if isinstance(problems, list | tuple) else [problems]:
                         form.add_error(name, str(problem))
-    elif request.GET.get("day"):
-        try:
-            chosen = dt.date.fromisoformat(request.GET["day"])
-        except ValueError:
-            chosen = None
-        if chosen is not None and chosen.year == year:
+    elif read_query(DayQuery, request.GET).get("day"):
+        chosen = read_query(DayQuery, request.GET)["day"]
+        if chosen.year == year:
             entry = entries.get(chosen)
             form = DayKindForm(
                 initial={

@@ -25,12 +25,30 @@ _CODES = {
 }
 
 
-def _flatten(detail: Any) -> dict[str, list[str]]:
-    if isinstance(detail, dict):
-        return {str(k): [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in detail.items()}
-    if isinstance(detail, list):
-        return {"non_field_errors": [str(x) for x in detail]}
-    return {}
+def _flatten(detail: Any, path: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as `{"applicant.name": [...], "components[0].originals": [...]}`:
+    readable paths and plain strings, never `ErrorDetail(...)` or list reprs."""
+    out: dict[str, list[str]] = {}
+
+    def add(key: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if isinstance(k, int):  # a ListField's or a ListSerializer's item, by its index
+                    add(f"{key}[{k}]", v)
+                else:
+                    add(f"{key}.{k}" if key else str(k), v)
+        elif isinstance(value, list | tuple):
+            for i, item in enumerate(value):
+                if isinstance(item, dict | list | tuple):
+                    if item:  # DRF answers `{}` for the items of a list that are fine
+                        add(f"{key}[{i}]", item)
+                else:
+                    out.setdefault(key or "non_field_errors", []).append(str(item))
+        else:
+            out.setdefault(key or "non_field_errors", []).append(str(value))
+
+    add(path, detail)
+    return out
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

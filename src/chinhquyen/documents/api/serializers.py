@@ -7,6 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from chinhquyen.core.api.params import IdParam
 from chinhquyen.documents.models import (
     Attachment,
     DocumentEvent,
@@ -53,12 +54,12 @@ class IncomingCreateSerializer(serializers.Serializer):
     subject = serializers.CharField(max_length=500)
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, allow_blank=True, default="")
     secrecy = serializers.ChoiceField(choices=Secrecy.choices, required=False, allow_blank=True, default="")
-    page_count = serializers.IntegerField(required=False, allow_null=True, default=None)
+    page_count = serializers.IntegerField(required=False, min_value=0, max_value=100_000, allow_null=True, default=None)
     signer_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     signer_position = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     to_places = serializers.CharField(max_length=1000, required=False, allow_blank=True, default="")
     document_id = serializers.CharField(max_length=100, required=False, allow_blank=True, default="", help_text="edXML DocumentId.")
-    agency = serializers.IntegerField(required=False, help_text="The registering agency (default: the caller's first agency as clerk).")
+    agency = IdParam(required=False, help_text="The registering agency (default: the caller's first agency as clerk).")
     scan = serializers.FileField(required=False, help_text="Scan of a paper document (PDF or image); makes the source `paper`.")
 
 
@@ -142,27 +143,29 @@ class IncomingDetailSerializer(IncomingListSerializer):
 
 
 class PresentSerializer(serializers.Serializer):
-    leader = serializers.IntegerField()
+    leader = IdParam(required=True)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
 class InstructSerializer(serializers.Serializer):
     instruction = serializers.CharField(max_length=2000)
-    lead_unit = serializers.IntegerField(required=False, allow_null=True, default=None)
-    lead_handler = serializers.IntegerField(required=False, allow_null=True, default=None)
-    coordinator_units = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    coordinators = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
-    due_days = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="Working days (workdays engine).")
+    lead_unit = IdParam(required=False, allow_null=True, default=None)
+    lead_handler = IdParam(required=False, allow_null=True, default=None)
+    coordinator_units = serializers.ListField(child=IdParam(required=True), max_length=200, required=False, default=list)
+    coordinators = serializers.ListField(child=IdParam(required=True), max_length=200, required=False, default=list)
+    due_days = serializers.IntegerField(
+        required=False, min_value=1, max_value=365, allow_null=True, default=None, help_text="Working days (workdays engine)."
+    )
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
 class PassSerializer(serializers.Serializer):
-    unit = serializers.IntegerField()
-    due_days = serializers.IntegerField(required=False, allow_null=True, default=None)
+    unit = IdParam(required=True)
+    due_days = serializers.IntegerField(required=False, min_value=1, max_value=365, allow_null=True, default=None)
 
 
 class ReassignSerializer(serializers.Serializer):
-    official = serializers.IntegerField()
+    official = IdParam(required=True)
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
@@ -204,15 +207,15 @@ class DraftCreateSerializer(serializers.Serializer):
     draft = serializers.FileField(help_text="PDF (DOCX when LibreOffice is installed).")
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False, allow_blank=True, default="")
     secrecy = serializers.ChoiceField(choices=Secrecy.choices, required=False, allow_blank=True, default="")
-    internal_recipients = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    internal_recipients = serializers.ListField(child=IdParam(required=True), max_length=200, required=False, default=list)
     external_recipients = serializers.JSONField(
         required=False,
         default=list,  # type: ignore[arg-type]
         help_text='[{"code": "000.00.00.G01", "name": "…"}]',
     )
-    agency = serializers.IntegerField(required=False)
-    reply_to = serializers.IntegerField(required=False, allow_null=True, default=None)
-    replaces = serializers.IntegerField(required=False, allow_null=True, default=None)
+    agency = IdParam(required=False)
+    reply_to = IdParam(required=False, allow_null=True, default=None)
+    replaces = IdParam(required=False, allow_null=True, default=None)
     submit = serializers.BooleanField(required=False, default=False)
 
     def validate_external_recipients(self, value: Any) -> list[dict[str, str]]:

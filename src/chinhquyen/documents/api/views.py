@@ -9,13 +9,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from chinhquyen.core.api.pagination import KeysetPagination
+from chinhquyen.core.api.params import read_params
 from chinhquyen.core.errors import DomainError
 from chinhquyen.documents import access, selectors, services
 from chinhquyen.documents.access import Scope
@@ -62,6 +63,18 @@ class ScopeOncePerRequest:
             return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
+class IncomingListParams(serializers.Serializer):  # type: ignore[type-arg]
+    list = serializers.ChoiceField(choices=list(selectors.INCOMING_LISTS), required=False)
+    status = serializers.ChoiceField(choices=IncomingStatus.values, required=False)
+    cursor = serializers.CharField(required=False, max_length=200)
+
+
+class OutgoingListParams(serializers.Serializer):  # type: ignore[type-arg]
+    list = serializers.ChoiceField(choices=list(selectors.OUTGOING_LISTS), required=False)
+    status = serializers.ChoiceField(choices=OutgoingStatus.values, required=False)
+    cursor = serializers.CharField(required=False, max_length=200)
+
+
 class IncomingDocumentViewSet(ScopeOncePerRequest, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     pagination_class = IdPagination
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -72,11 +85,9 @@ class IncomingDocumentViewSet(ScopeOncePerRequest, mixins.ListModelMixin, mixins
 
     def get_queryset(self) -> QuerySet[IncomingDocument]:
         scope = _scope(self.request)
-        name = self.request.query_params.get("list", "all")
-        if name not in selectors.INCOMING_LISTS:
-            name = "all"
-        status_ = self.request.query_params.get("status", "")
-        filters = selectors.IncomingFilters(status=status_ if status_ in IncomingStatus.values else "")
+        params = read_params(IncomingListParams, self.request)
+        name = params.get("list") or "all"
+        filters = selectors.IncomingFilters(status=params.get("status") or "")
         if name == "all":
             qs = access.visible_incoming(scope)
             if filters.status:
@@ -98,12 +109,7 @@ class IncomingDocumentViewSet(ScopeOncePerRequest, mixins.ListModelMixin, mixins
         ],
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if request.query_params.get("status") and request.query_params["status"] not in IncomingStatus.values:
-            raise DomainError(
-                "invalid",
-                _("Unknown status."),
-                fields={"status": [_("One of: %(values)s.") % {"values": ", ".join(IncomingStatus.values)}]},
-            )
+        read_params(IncomingListParams, request)  # 400 with the field's message before any query
         return super().list(request, *args, **kwargs)
 
     @extend_schema(
@@ -321,11 +327,8 @@ class OutgoingDocumentViewSet(ScopeOncePerRequest, mixins.ListModelMixin, mixins
 
     def get_queryset(self) -> QuerySet[OutgoingDocument]:
         scope = _scope(self.request)
-        name = self.request.query_params.get("list", "all")
-        status_ = self.request.query_params.get("status", "")
-        qs, _ordering = selectors.outgoing_list(
-            scope, name if name in selectors.OUTGOING_LISTS else "all", status_ if status_ in OutgoingStatus.values else ""
-        )
+        params = read_params(OutgoingListParams, self.request)
+        qs, _ordering = selectors.outgoing_list(scope, params.get("list") or "all", params.get("status") or "")
         return qs
 
     def get_object(self) -> OutgoingDocument:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from chinhquyen.core.validation import MAX_AMOUNT, MAX_COUNT, MAX_ID
 from chinhquyen.dossiers.models import ApplicantKind, Dossier, DossierEvent, DossierStep, PaymentMethod, ReturnMethod
 
 
@@ -15,21 +16,29 @@ class ApplicantInSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class ComponentInSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    component = serializers.IntegerField(help_text="The id of a required component of the procedure.")
-    originals = serializers.IntegerField(min_value=0, default=0)
-    copies = serializers.IntegerField(min_value=0, default=0)
+    component = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The id of a required component of the procedure.")
+    originals = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
+    copies = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
     file = serializers.FileField(required=False, allow_null=True, help_text="Optional scan; paper shown at the counter needs none.")
 
 
 class IntakeSerializer(serializers.Serializer):  # type: ignore[type-arg]
     procedure_code = serializers.CharField(max_length=8)
     applicant = ApplicantInSerializer()
-    components = ComponentInSerializer(many=True)
+    components = ComponentInSerializer(many=True, max_length=200)  # type: ignore[call-arg]  # ListSerializer takes it
     receiving_agency = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Code of the receiving agency (default: the caller's only counter)."
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Code of the receiving agency (default: the caller's only counter).",
     )
     competent_agency = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text="Code of the competent agency when several carry out the procedure."
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Code of the competent agency when several carry out the procedure.",
     )
     return_method = serializers.ChoiceField(choices=ReturnMethod.values, required=False, default=ReturnMethod.COUNTER)
 
@@ -136,15 +145,21 @@ class DossierSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 class ActionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """The inputs of the actions; each action reads the ones it needs."""
 
-    note = serializers.CharField(required=False, allow_blank=True)
-    reason = serializers.CharField(required=False, allow_blank=True)
-    items = serializers.ListField(child=serializers.CharField(), required=False, help_text="request-supplement: what is missing.")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    items = serializers.ListField(
+        child=serializers.CharField(max_length=500), max_length=100, required=False, help_text="request-supplement: what is missing."
+    )
     confirm_second = serializers.BooleanField(required=False, help_text="request-supplement: confirm a second request.")
-    to_agency = serializers.CharField(required=False, allow_blank=True, help_text="hand-over: code of the agency (default: the next step).")
-    to_role = serializers.CharField(required=False, allow_blank=True)
-    amount = serializers.IntegerField(required=False, min_value=1, help_text="request-payment, record-payment: đồng.")
-    method = serializers.CharField(
-        required=False, help_text=f"record-payment: {', '.join(PaymentMethod.values)}; return-result: {', '.join(ReturnMethod.values)}."
+    to_agency = serializers.CharField(
+        required=False, allow_blank=True, max_length=40, help_text="hand-over: code of the agency (default: the next step)."
+    )
+    to_role = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    amount = serializers.IntegerField(required=False, min_value=1, max_value=MAX_AMOUNT, help_text="request-payment, record-payment: đồng.")
+    method = serializers.ChoiceField(
+        choices=sorted({*PaymentMethod.values, *ReturnMethod.values}),
+        required=False,
+        help_text=f"record-payment: {', '.join(PaymentMethod.values)}; return-result: {', '.join(ReturnMethod.values)}.",
     )
     new_due_at = serializers.DateTimeField(required=False, help_text="apologize: the new appointment.")
     file = serializers.FileField(required=False, help_text="upload-result: the result (PDF).")
@@ -174,9 +189,11 @@ class PublicDossierSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class RatingInSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    id_number = serializers.CharField()
-    level = serializers.CharField(help_text="very_satisfied, satisfied, acceptable or not_satisfied (checked by the service).")
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    id_number = serializers.CharField(max_length=20)
+    level = serializers.CharField(
+        max_length=20, help_text="very_satisfied, satisfied, acceptable or not_satisfied (checked by the service)."
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
 class StatisticsRowSerializer(serializers.Serializer):  # type: ignore[type-arg]

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, permissions, status
+from rest_framework import generics, permissions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from chinhquyen.core.api.params import read_params
 from chinhquyen.core.errors import DomainError, NotFound
 from chinhquyen.dossiers import selectors, services
 from chinhquyen.dossiers.access import access_dossier_for_officer, dossiers_visible_to, require_one_stop_official
@@ -43,14 +43,27 @@ def _multipart_json(value: Any) -> Any:
     return value
 
 
+class DossierListParams(serializers.Serializer):  # type: ignore[type-arg]
+    status = serializers.ChoiceField(choices=DossierStatus.values, required=False)
+    cursor = serializers.CharField(required=False, max_length=200)
+
+
+class StatisticsParams(serializers.Serializer):  # type: ignore[type-arg]
+    by = serializers.ChoiceField(choices=list(selectors.GROUPS), required=False)
+    to = serializers.DateField(required=False)
+
+
+StatisticsParams._declared_fields["from"] = serializers.DateField(required=False)  # `from` is a keyword
+
+
 class DossierListCreateView(generics.ListAPIView):  # type: ignore[type-arg]
     serializer_class = DossierListSerializer
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         queryset = dossiers_visible_to(self.request.user).select_related("procedure")  # type: ignore[arg-type]
-        wanted = self.request.query_params.get("status")
-        if wanted in DossierStatus.values:
+        wanted = read_params(DossierListParams, self.request).get("status")
+        if wanted:
             queryset = queryset.filter(status=wanted)
         return queryset
 
@@ -171,18 +184,13 @@ class DossierStatisticsView(APIView):
     )
     def get(self, request: Request) -> Response:
         require_one_stop_official(request.user)  # type: ignore[arg-type]
-        by = request.query_params.get("by", "agency")
-        if by not in selectors.GROUPS:
-            raise DomainError("invalid", _("Unknown grouping."), fields={"by": list(selectors.GROUPS)})
-
-        def day(name: str) -> dt.date | None:
-            raw = request.query_params.get(name)
-            try:
-                return dt.date.fromisoformat(raw) if raw else None
-            except ValueError:
-                raise DomainError("invalid", _("Dates are YYYY-MM-DD."), fields={name: [_("Expected YYYY-MM-DD.")]}) from None
-
-        rows = selectors.dossier_statistics(official=request.user, group_by=by, date_from=day("from"), date_to=day("to"))  # type: ignore[arg-type]
+        params = read_params(StatisticsParams, request)
+        rows = selectors.dossier_statistics(
+            official=request.user,  # type: ignore[arg-type]
+            group_by=params.get("by") or "agency",
+            date_from=params.get("from"),
+            date_to=params.get("to"),
+        )
         for row in rows:
             row["key"] = str(row["key"])
             row["name"] = str(row["name"])

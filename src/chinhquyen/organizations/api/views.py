@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from knox.models import AuthToken
-from rest_framework import generics, permissions
+from rest_framework import generics, permissions, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from chinhquyen.core.errors import DomainError
+from chinhquyen.core.api.params import IdParam, read_params
 from chinhquyen.organizations import authentication
 from chinhquyen.organizations.access import access_agency_for_official
 from chinhquyen.organizations.api.serializers import (
@@ -23,7 +20,7 @@ from chinhquyen.organizations.api.serializers import (
     TokenRequestSerializer,
     TokenResponseSerializer,
 )
-from chinhquyen.organizations.models import Agency
+from chinhquyen.organizations.models import Agency, AgencyLevel
 from chinhquyen.organizations.selectors import current_successors, roles_of, today
 
 
@@ -65,18 +62,10 @@ class LogoutAllView(APIView):
         return Response(status=204)
 
 
-def _as_of(request: Request) -> dt.date:
-    raw = request.query_params.get("as_of")
-    if not raw:
-        return today()
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise DomainError(
-            "invalid",
-            _("The date “%(value)s” is not in the form YYYY-MM-DD.") % {"value": raw},
-            fields={"as_of": [_("Expected YYYY-MM-DD.")]},
-        ) from None
+class AgencyListParams(serializers.Serializer):  # type: ignore[type-arg]
+    as_of = serializers.DateField(required=False)
+    parent = IdParam()  # type: ignore[assignment]  # a declared field: the metaclass pops it from the class
+    level = serializers.ChoiceField(choices=AgencyLevel.values, required=False)
 
 
 class AgencyListView(generics.ListAPIView):  # type: ignore[type-arg]
@@ -94,13 +83,12 @@ class AgencyListView(generics.ListAPIView):  # type: ignore[type-arg]
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        queryset = Agency.objects.valid_on(_as_of(self.request)).select_related("parent")
-        parent = self.request.query_params.get("parent")
-        if parent and parent.isdigit():
-            queryset = queryset.filter(parent_id=int(parent))
-        level = self.request.query_params.get("level")
-        if level:
-            queryset = queryset.filter(level=level)
+        params = read_params(AgencyListParams, self.request)
+        queryset = Agency.objects.valid_on(params.get("as_of") or today()).select_related("parent")
+        if params.get("parent"):
+            queryset = queryset.filter(parent_id=params["parent"])
+        if params.get("level"):
+            queryset = queryset.filter(level=params["level"])
         return queryset
 
 

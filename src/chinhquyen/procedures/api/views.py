@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from chinhquyen.core.api.params import IdParam, read_params
 from chinhquyen.procedures.access import access_procedure_for_official, require_official
 from chinhquyen.procedures.api.serializers import ProcedureDetailSerializer, ProcedureListSerializer
 from chinhquyen.procedures.selectors import instances_of, search_procedures, version_in_force
+
+
+class ProcedureListParams(serializers.Serializer):  # type: ignore[type-arg]
+    q = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    agency = IdParam()
 
 
 class ProcedureListView(APIView):
@@ -24,8 +31,8 @@ class ProcedureListView(APIView):
     )
     def get(self, request: Request) -> Response:
         require_official(request.user)  # type: ignore[arg-type]
-        agency = request.query_params.get("agency")
-        procedures = search_procedures(q=request.query_params.get("q", ""), agency_id=int(agency) if agency and agency.isdigit() else None)
+        params = read_params(ProcedureListParams, request)
+        procedures = search_procedures(q=params.get("q") or "", agency_id=params.get("agency"))
         return Response(ProcedureListSerializer(procedures, many=True).data)
 
 

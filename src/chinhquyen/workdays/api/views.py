@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from chinhquyen.core.api.params import read_params
 from chinhquyen.workdays import engine
 from chinhquyen.workdays.api.serializers import DueSerializer
 from chinhquyen.workdays.inputs import agency_by_code, parse_amount, parse_cutoff, parse_instant
+
+
+class DueParams(serializers.Serializer):  # type: ignore[type-arg]
+    """Text, bounded here; parsed (and refused with the calendar's codes) by `workdays.inputs`."""
+
+    days = serializers.CharField(required=False, max_length=6)  # at most 999,999 working days
+    hours = serializers.CharField(required=False, max_length=12)
+    cutoff = serializers.CharField(required=False, max_length=8)
+    agency = serializers.CharField(required=False, max_length=40)
+
+
+DueParams._declared_fields["from"] = serializers.CharField(required=False, max_length=40)  # `from` is a keyword
 
 
 class DueView(APIView):
@@ -38,10 +52,10 @@ class DueView(APIView):
         },
     )
     def get(self, request: Request) -> Response:
-        params = request.query_params
+        params = read_params(DueParams, request)
         days, hours, cutoff, agency = params.get("days"), params.get("hours"), params.get("cutoff"), params.get("agency")
         due = engine.add_working_time(
-            parse_instant(params.get("from", "")),
+            parse_instant(params.get("from") or ""),
             days=parse_amount(days, field="days", whole=True) if days else None,
             hours=parse_amount(hours, field="hours") if hours else None,
             cutoff=parse_cutoff(cutoff) if cutoff else None,
