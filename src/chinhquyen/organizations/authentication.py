@@ -46,7 +46,7 @@ from chinhquyen.organizations.selectors import roles_of
 
 __all__ = ["LoginFailure", "check_credentials", "issue_token", "log_in_applicant", "log_in_official", "verify_second_factor"]
 
-Door = Literal["officials", "api", "portal", "oidc"]
+Door = Literal["officials", "api", "portal", "oidc", "password_change"]
 
 #: Session key: the password was right, the second factor is still to be given (middleware).
 SECOND_FACTOR_PENDING = "second_factor_pending"
@@ -396,3 +396,44 @@ def revoke_tokens(*, account: Account, reason: str) -> int:
                 summary={"reason": reason, "count": count},
             )
     return count
+
+
+def change_password(*, request: HttpRequest, account: Account, current_password: str, new_password: str) -> None:
+    """An official changes their own password (ASVS 4.0.3 V2.1.5, V2.1.6, V2.5.5, V3.3.3).
+
+    The current password must be given, and wrong ones count toward the same attempt limits as the
+    login page. The new one passes the password rules. In one transaction: the new hash, every API
+    token revoked (Account.save), the audit event and the e-mail telling the owner; then the other
+    sessions of the account end (their hash no longer matches) and this one stays.
+    Raises `auth.invalid_credentials` (the current password is wrong, or a limit refuses) and
+    `auth.password_invalid` (the new password breaks a rule).
+    """
+    from django.contrib.auth import update_session_auth_hash
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    check_credentials(request=request, username=account.username, password=current_password, door="password_change")
+    try:
+        validate_password(new_password, user=account)
+    except ValidationError as exc:
+        messages = [str(m) for m in exc.messages]
+        raise DomainError("auth.password_invalid", " ".join(messages), fields={"new_password": messages}) from None
+    with transaction.atomic():
+        account.set_password(new_password)
+        account.save(update_fields=["password"])
+        record_event(action="auth.password_changed", actor=account, object_type="account", object_id=account.pk)
+        if account.email:
+            queue_email(
+                to=[account.email],
+                subject=_("The password of your account was changed"),
+                body=_(
+                    "The password of your account %(username)s was changed at %(when)s from the address %(address)s. "
+                    "If this was not you, tell your administrator at once."
+                )
+                % {
+                    "username": account.username,
+                    "when": f"{timezone.localtime():%H:%M %d/%m/%Y}",
+                    "address": client_address(request),
+                },
+            )
+    update_session_auth_hash(request, account)

@@ -7,6 +7,7 @@ app_name = "organizations"
 urlpatterns = [
     path("accounts/login/", views.login_view, name="login"),
     path("accounts/logout/", views.logout_view, name="logout"),
+    path("accounts/password/", views.password_change_view, name="password_change"),
     path("accounts/second-factor/", views.second_factor_view, name="second_factor"),
     path("accounts/second-factor/enrol/", views.second_factor_enrol_view, name="second_factor_enrol"),
     path("agencies/", views.agency_tree_view, name="agency_tree"),

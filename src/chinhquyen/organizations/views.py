@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from chinhquyen.core.errors import DomainError
 from chinhquyen.organizations import authentication
 from chinhquyen.organizations.access import access_agency_for_official
-from chinhquyen.organizations.forms import AsOfForm, LoginForm, TotpForm
+from chinhquyen.organizations.forms import AsOfForm, LoginForm, PasswordChangeForm, TotpForm
 from chinhquyen.organizations.models import Account
 from chinhquyen.organizations.selectors import agency_tree, current_successors, today
 
@@ -137,3 +138,28 @@ def agency_detail_view(request: HttpRequest, agency_id: int) -> HttpResponse:
         "children": agency.children.order_by("name"),
     }
     return render(request, "organizations/agency_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def password_change_view(request: HttpRequest) -> HttpResponse:
+    """An official changes their password: the current one, then the new one twice."""
+    form = PasswordChangeForm(request.POST or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            authentication.change_password(
+                request=request,
+                account=request.user,  # type: ignore[arg-type]
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except DomainError as exc:
+            error = exc.message
+            for field, problems in (exc.fields or {}).items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        else:
+            messages.success(request, _("Your password was changed. Your other sessions and API tokens were ended."))
+            return redirect("home")
+    refused = error is not None or (request.method == "POST" and bool(form.errors))
+    return render(request, "organizations/password_change.html", {"form": form, "error": error}, status=400 if refused else 200)
