@@ -102,9 +102,8 @@ def second_factor_enrol_view(request: HttpRequest) -> HttpResponse:
 
 def admin_login_view(request: HttpRequest, extra_context: object = None) -> HttpResponse:
     """The admin site's login: our login page (the admin's own form would skip the second factor)."""
-    target = request.GET.get("next") or "/admin/"
-    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
-    if not safe or target.startswith("/admin/login/"):
+    target = _next_url(request)  # checked against the host; "/" when absent or foreign
+    if target == "/" or target.startswith("/admin/login/"):
         target = "/admin/"
     if not request.user.is_authenticated:
         return redirect_to_login(target, login_url="/accounts/login/")
