@@ -82,3 +82,21 @@ def test_the_forwarded_https_header_is_honoured_only_when_a_proxy_is_trusted(mon
     with_proxy = _settings_with(monkeypatch, TRUSTED_PROXIES="10.0.0.5")
     assert with_proxy.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
     assert "chinhquyen.core.middleware.TrustedProxyMiddleware" == with_proxy.MIDDLEWARE[0]
+
+
+def test_with_production_settings_the_cookies_are_bound_to_the_host(tmp_path):
+    """ASVS 4.0.3 V3.4.4: the `__Host-` prefix (the browser then requires Secure, Path=/ and no
+    Domain). Plain-http demos (`SECURE_COOKIES=false`) keep Django's names, which a browser would
+    refuse with the prefix."""
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    env.update(production_settings())
+    for name in PATH_VARIABLES:
+        env[name] = str(tmp_path / name.lower())
+    script = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'chinhquyen.config.settings'; django.setup();"
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.SESSION_COOKIE_DOMAIN, s.SESSION_COOKIE_PATH)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["__Host-sessionid", "__Host-csrftoken", "True", "None", "/"]

@@ -31,7 +31,7 @@ def test_the_officials_pages_have_no_serious_accessibility_violation(live_server
     cast = make_cast()
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill("vanthu.a")
-    page.get_by_label("Mật khẩu").fill(cast.password)
+    page.get_by_label("Mật khẩu", exact=True).fill(cast.password)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
     for path in ("/", "/agencies/", f"/agencies/{cast.agency_a.pk}/"):
@@ -63,7 +63,7 @@ def test_the_administrators_pages_have_no_serious_accessibility_violation(live_s
     secret = enrol_totp(admin)
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill("quantri.tinh")
-    page.get_by_label("Mật khẩu").fill(cast.password)
+    page.get_by_label("Mật khẩu", exact=True).fill(cast.password)
     page.keyboard.press("Enter")
     page.get_by_label("Mã xác thực").fill(pyotp.TOTP(secret).now())
     page.keyboard.press("Enter")

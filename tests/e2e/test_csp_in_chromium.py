@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _log_in(page, base: str, username: str, password: str, totp_secret: str | None = None) -> None:  # type: ignore[no-untyped-def]
     page.goto(f"{base}/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_label("Mật khẩu", exact=True).fill(password)
     page.keyboard.press("Enter")
     if totp_secret:
         page.get_by_label("Mã xác thực").fill(pyotp.TOTP(totp_secret).now())

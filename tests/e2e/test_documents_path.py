@@ -15,7 +15,7 @@ def _login(browser, live_server, account, password):
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(account.username)
-    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_label("Mật khẩu", exact=True).fill(password)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
     return page

@@ -30,7 +30,7 @@ def test_the_one_stop_pages_have_no_serious_accessibility_violation(live_server,
     ).dossier
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill("motcua.ttpvhcc")
-    page.get_by_label("Mật khẩu").fill(settings.DEMO_PASSWORD)
+    page.get_by_label("Mật khẩu", exact=True).fill(settings.DEMO_PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
     for path in (

@@ -37,7 +37,7 @@ def _login(browser, live_server, username):
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(settings.DEMO_PASSWORD)
+    page.get_by_label("Mật khẩu", exact=True).fill(settings.DEMO_PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
     return page

@@ -27,7 +27,7 @@ def test_a_demo_clerk_logs_in_and_sees_their_agency(live_server, page):
     assert page.locator("html").get_attribute("lang") == "vi"
     assert page.get_by_role("heading", name="Đăng nhập").is_visible()
     page.get_by_label("Tên đăng nhập").fill(clerk["username"])
-    page.get_by_label("Mật khẩu").fill(clerk["password"])
+    page.get_by_label("Mật khẩu", exact=True).fill(clerk["password"])
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
     assert page.get_by_role("heading", name="Việc của tôi").is_visible()
@@ -38,6 +38,18 @@ def test_a_wrong_password_shows_an_error_in_vietnamese(live_server, page):
     clerk = _demo_clerk()
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(clerk["username"])
-    page.get_by_label("Mật khẩu").fill("khong-phai-mat-khau")
+    page.get_by_label("Mật khẩu", exact=True).fill("khong-phai-mat-khau")
     page.get_by_role("button", name="Đăng nhập").click()
     assert page.get_by_role("alert").inner_text().strip() == "Tên đăng nhập hoặc mật khẩu không đúng."
+
+
+def test_the_password_can_be_shown_while_typing(live_server, page):
+    """ASVS 4.0.3 V2.1.12: a box shows the typed password (a script of ours; the CSP allows no inline one)."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    field = page.get_by_label("Mật khẩu", exact=True)
+    field.fill("mot-mat-khau")
+    assert field.get_attribute("type") == "password"
+    page.get_by_text("Hiện mật khẩu").click()  # USWDS draws the box on the label
+    assert field.get_attribute("type") == "text"
+    page.get_by_text("Hiện mật khẩu").click()
+    assert field.get_attribute("type") == "password"

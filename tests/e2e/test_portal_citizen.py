@@ -209,7 +209,7 @@ def test_the_application_path_with_the_keyboard(live_server, browser, one_stop, 
     officer = office.new_page()
     officer.goto(live_server.url + "/accounts/login/")
     officer.get_by_label("Tên đăng nhập").fill("motcua.xa")
-    officer.get_by_label("Mật khẩu").fill(OFFICIAL_PASSWORD)
+    officer.get_by_label("Mật khẩu", exact=True).fill(OFFICIAL_PASSWORD)
     officer.keyboard.press("Enter")
     officer.wait_for_url(live_server.url + "/")
     officer.goto(live_server.url + "/dossiers/queue/")

@@ -187,6 +187,11 @@ SESSION_IDLE_TIMEOUT_MINUTES = env_int("SESSION_IDLE_TIMEOUT_MINUTES", 30)
 SECURE_COOKIES = env_bool("SECURE_COOKIES", not DEBUG and not TESTING)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+if SECURE_COOKIES:
+    # ASVS 4.0.3 V3.4.4: `__Host-` binds the cookies to this host (Secure, Path=/, no Domain);
+    # a browser refuses the prefix on plain http, so the demo keeps Django's names.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -10,7 +10,9 @@ class LoginForm(forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username", "autocapitalize": "none"}),
     )
-    password = forms.CharField(label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "data-cq-password": ""})
+    )
 
 
 class PasswordChangeForm(forms.Form):
@@ -18,17 +20,23 @@ class PasswordChangeForm(forms.Form):
     length; a cap keeps a huge body from costing the hashing work); no truncation, any character."""
 
     current_password = forms.CharField(
-        label=_("Current password"), max_length=128, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+        label=_("Current password"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "data-cq-password": ""}),
     )
     new_password = forms.CharField(
         label=_("New password"),
         max_length=128,
         strip=False,
         help_text=_("At least 12 characters; any letters, digits, spaces or signs. Not a common password."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "data-cq-password": ""}),
     )
     new_password_again = forms.CharField(
-        label=_("New password again"), max_length=128, strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("New password again"),
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "data-cq-password": ""}),
     )
 
     def clean(self) -> dict[str, object]:

@@ -33,4 +33,14 @@
       input.value = input.value.replace(/\s+/g, "");
     }
   }, true);
+
+  // <input type="checkbox" data-cq-reveal-password>: show the form's passwords while ticked
+  // (ASVS 4.0.3 V2.1.12: the user may check what they typed).
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!(box instanceof HTMLInputElement) || !box.hasAttribute("data-cq-reveal-password") || !box.form) return;
+    box.form.querySelectorAll("input[data-cq-password]").forEach(function (input) {
+      input.type = box.checked ? "text" : "password";
+    });
+  });
 })();
