@@ -33,8 +33,8 @@ def test_the_policy_is_enforced_and_the_language_switch_still_works(live_server,
     response = page.goto(f"{live_server.url}/agencies/")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert "no-store" in response.headers["cache-control"]
-    page.select_option("#language", "en")  # site.js submits the form on change
-    page.wait_for_load_state("load")
+    with page.expect_navigation():  # site.js submits the form on change; wait for that page, not the one loaded
+        page.select_option("#language", "en")
     assert page.locator("html").get_attribute("lang") == "en"
 
 
