@@ -36,7 +36,7 @@ def test_a_province_leader_drills_down_and_the_public_sees_the_published_figures
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill("lanhdao.tinh")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_url(f"{live_server.url}/")
     page.goto(f"{live_server.url}/reports/?year=2026&month=3")
